@@ -1,0 +1,14 @@
+//! lambda-doctor: diagnose AWS Lambda permission errors and show the exact policy change that
+//! fixes them. The library holds every piece of logic; the binary only wires the command line.
+//!
+//! - [`recognize`]: pasted text → findings (pure).
+//! - [`tree`]: the decision tree (data under `assets/tree/`), its validation and the walk.
+//! - [`diagnose`]: a finding walked through the tree → a diagnosis with the fix.
+//! - [`report`]: text, Markdown and JSON renderings.
+//! - [`i18n`]: languages and the interface's own strings.
+//! - [`redact`]: secret redaction applied to everything printed.
+//! - [`cli`]: the command-line front end.
+
+pub mod cli;
+pub mod recognize;
+pub mod redact;

@@ -1,0 +1,186 @@
+//! Bare denials: an SDK, the CLI or CloudFormation saying AccessDenied without IAM's wording
+//! ("An error occurred (AccessDenied) when calling the PutObject operation: Access Denied",
+//! a Java `(Service: AmazonDynamoDBv2; ...; Error Code: AccessDeniedException)`, a Node.js
+//! `AccessDenied: Access Denied` with a stack). The action is pieced together from the
+//! operation, the service name and the stack; who called decides the category.
+
+use super::classify::{Caller, Hints, caller, classify};
+use super::services::{prefix_for_operation, prefix_for_service_name};
+use super::{Candidate, Category, Context, Finding};
+use regex::Regex;
+use std::sync::LazyLock;
+
+static MARKERS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"An error occurred \((?P<cli>AccessDenied(?:Exception)?|(?:Client\.)?UnauthorizedOperation|UnauthorizedAccess|AuthorizationError(?:Exception)?|InsufficientPermissionsException)\) when calling the (?P<op>[A-Za-z0-9]+) operation",
+        r"|\(Service: (?P<jsvc>[A-Za-z0-9 ]+?)[;,] Status Code: (?:403|400)[;,] Error Code: (?P<jcode>AccessDenied(?:Exception)?|UnauthorizedOperation|AuthorizationError\w*)",
+        r"|\(Service: (?P<csvc>[A-Za-z0-9]+), Status Code: 403",
+        r"|operation error (?P<gsvc>[A-Za-z0-9 ]+?): (?P<gop>[A-Za-z0-9]+), https response error StatusCode: 403",
+        r"|Access to the resource (?P<res>[^\s]+) is denied",
+        r"|HandlerErrorCode: AccessDenied",
+        r"|<Code>AccessDenied</Code>",
+        r#"|"errorType"\s*:\s*"AccessDenied(?:Exception)?""#,
+        r"|code: '(?:AccessDenied(?:Exception)?)'",
+        r"|\bAccessDenied(?:Exception)?: ",
+        r"|\bAccess Denied\b",
+    ))
+    .expect("regex")
+});
+
+static JAVA_STACK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\.((?:Amazon|AWS)[A-Za-z0-9]*)Client\.([a-z][A-Za-z0-9]*)\(").expect("regex")
+});
+static NODE_SERVICE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"lib/services/([a-z0-9]+)\.js").expect("regex"));
+
+#[derive(Default)]
+struct Block {
+    start: usize,
+    end: usize,
+    code: Option<String>,
+    op: Option<String>,
+    service: Option<String>,
+    resource: Option<String>,
+}
+
+/// Finds bare denials, one candidate per cluster of markers.
+pub fn detect(ctx: &Context, out: &mut Vec<Candidate>) {
+    let l = ctx.lower;
+    if !(l.contains("accessdenied")
+        || l.contains("access denied")
+        || l.contains("unauthorized")
+        || l.contains("authorizationerror")
+        || l.contains("insufficientpermissions")
+        || l.contains("status code: 403")
+        || l.contains("statuscode: 403")
+        || l.contains("is denied"))
+    {
+        return;
+    }
+    let mut blocks: Vec<Block> = Vec::new();
+    for c in MARKERS.captures_iter(ctx.text).take(super::MAX_FINDINGS * 20) {
+        let m = c.get(0).expect("whole match");
+        let merge = blocks.last().is_some_and(|b| m.start() < b.end + 800);
+        if !merge {
+            blocks.push(Block {
+                start: m.start(),
+                end: m.end(),
+                ..Block::default()
+            });
+        }
+        let b = blocks.last_mut().expect("a block");
+        b.end = m.end();
+        if let Some(x) = c.name("cli") {
+            b.code.get_or_insert(x.as_str().to_string());
+        }
+        if let Some(x) = c.name("op").or(c.name("gop")) {
+            b.op.get_or_insert(x.as_str().to_string());
+        }
+        if let Some(x) = c.name("jcode") {
+            b.code.get_or_insert(x.as_str().to_string());
+        }
+        if let Some(x) = c.name("jsvc").or(c.name("csvc")).or(c.name("gsvc")) {
+            b.service.get_or_insert(x.as_str().trim().to_string());
+        }
+        if let Some(x) = c.name("res") {
+            b.resource
+                .get_or_insert(x.as_str().trim_end_matches(['.', ',']).to_string());
+        }
+    }
+    for b in blocks {
+        out.push(build(ctx, b));
+    }
+}
+
+fn build(ctx: &Context, b: Block) -> Candidate {
+    let window = ctx.window(b.start, b.end, 1500);
+    let hints = Hints::from_lower(window);
+    let raw_window = &ctx.text[super::floor_boundary(ctx.text, b.start.saturating_sub(1500))
+        ..super::ceil_boundary(ctx.text, b.end + 3000)];
+    let mut prefix = b.service.as_deref().and_then(prefix_for_service_name);
+    if prefix.is_none() {
+        prefix = NODE_SERVICE
+            .captures(raw_window)
+            .and_then(|c| prefix_for_service_name(&c[1]));
+    }
+    let mut op = b.op.clone();
+    if op.is_none() {
+        // The Java SDK's stack names the client method: AmazonDynamoDBClient.getItem(...).
+        for c in JAVA_STACK.captures_iter(raw_window).take(64) {
+            let class = &c[1];
+            let method = &c[2];
+            let plumbing = class.contains("Http")
+                || ["execute", "invoke", "doInvoke", "before", "after", "handle", "run"]
+                    .iter()
+                    .any(|p| method.starts_with(p));
+            if plumbing {
+                continue;
+            }
+            if prefix.is_none() {
+                prefix = prefix_for_service_name(class);
+            }
+            let mut chars = method.chars();
+            let first = chars.next().map(|c| c.to_ascii_uppercase());
+            op = first.map(|f| std::iter::once(f).chain(chars).collect());
+            break;
+        }
+    }
+    let action = match (&prefix, &op) {
+        (Some(p), Some(o)) => Some(super::services::action_for_operation(p, o)),
+        (None, Some(o)) => prefix_for_operation(o).map(|p| super::services::action_for_operation(p, o)),
+        _ => None,
+    };
+    let mut category = classify(action.as_deref(), None, hints);
+    if action.is_none() && prefix == Some("lambda") && caller(None, hints) != Caller::Function {
+        category = Category::IdentityNotAuthorized;
+    }
+    let excerpt = &ctx.text[b.start..super::ceil_boundary(ctx.text, (b.end + 200).min(ctx.text.len()))];
+    let mut f = Finding::new(category, excerpt);
+    f.action = action;
+    f.resource = b.resource;
+    f.operation = b.op;
+    f.error_code = b.code;
+    Candidate {
+        start: b.start,
+        end: b.end,
+        finding: f,
+        generic: true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Category, recognize};
+
+    #[test]
+    fn cli_access_denied_names_the_action() {
+        let f = recognize("botocore.exceptions.ClientError: An error occurred (AccessDenied) when calling the PutObject operation: Access Denied\n  File \"/var/task/app.py\", line 3");
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].action.as_deref(), Some("s3:PutObject"));
+        assert_eq!(f[0].category, Category::ExecutionRoleMissingPermission);
+    }
+
+    #[test]
+    fn java_stack_gives_operation() {
+        let t = "\"errorMessage\": \"null (Service: AmazonDynamoDBv2; Status Code: 400; Error Code: AccessDeniedException; Request ID: X)\",\n\"stackTrace\": [\n\"com.amazonaws.http.AmazonHttpClient.handleErrorResponse(AmazonHttpClient.java:1182)\",\n\"com.amazonaws.services.dynamodbv2.AmazonDynamoDBClient.invoke(AmazonDynamoDBClient.java:1772)\",\n\"com.amazonaws.services.dynamodbv2.AmazonDynamoDBClient.getItem(AmazonDynamoDBClient.java:1141)\"";
+        let f = recognize(t);
+        assert_eq!(f[0].action.as_deref(), Some("dynamodb:GetItem"));
+        assert_eq!(f[0].category, Category::ExecutionRoleMissingPermission);
+    }
+
+    #[test]
+    fn not_permission_problems() {
+        for t in [
+            "Task timed out after 30.01 seconds",
+            "[ERROR] Runtime.ImportModuleError: Unable to import module 'handler'",
+            "An error occurred (TooManyRequestsException) when calling the Invoke operation: Rate exceeded",
+            "Lambda was throttled while using the Lambda Execution Role",
+            "An error occurred (ResourceNotFoundException) when calling the GetFunction operation: Function not found",
+            "Error: EACCES: permission denied, open '/var/task/x'",
+            "[Errno 13] Permission denied: '/tmp/x'",
+            "{\"message\":\"Forbidden\"}",
+        ] {
+            assert!(recognize(t).is_empty(), "{t}");
+        }
+    }
+}

@@ -1,0 +1,382 @@
+//! Pasted text → findings. Pure: no I/O, no clock, no terminal.
+//!
+//! The pipeline: redact secrets → normalize (ANSI colours, JSON escapes, Terraform boxes,
+//! lines wrapped by a terminal or a table) → run the detectors (IAM "is not authorized to
+//! perform" form, Lambda's own messages, SDK/CLI wrappers with a bare AccessDenied, CloudTrail
+//! records) → classify each into a DESIGN.md category → deduplicate in order of appearance.
+//!
+//! Every detector does a bounded amount of work per match, so the whole pass is linear in the
+//! input size.
+
+mod classify;
+mod cloudtrail;
+mod generic;
+mod iam;
+mod normalize;
+mod patterns;
+pub mod principal;
+pub mod services;
+
+use serde::Serialize;
+use std::fmt;
+
+pub use principal::{Principal, PrincipalKind};
+
+/// The most findings one paste yields; a log of thousands of identical denials is summarized
+/// by deduplication long before this.
+pub const MAX_FINDINGS: usize = 100;
+
+/// Where a permission problem sits. The names are fixed by DESIGN.md.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum Category {
+    IdentityNotAuthorized,
+    PassRole,
+    InvokePermission,
+    ExecutionRoleTrust,
+    VpcEni,
+    ExecutionRoleMissingPermission,
+    CloudwatchLogs,
+    EventSourceMapping,
+    Kms,
+    CrossAccountAssumeRole,
+    LayerAccess,
+    EcrImageAccess,
+    FunctionUrlAuth,
+    OtherPermission,
+}
+
+impl Category {
+    /// Every category a finding can carry, in DESIGN.md order.
+    pub const ALL: [Category; 14] = [
+        Category::IdentityNotAuthorized,
+        Category::PassRole,
+        Category::InvokePermission,
+        Category::ExecutionRoleTrust,
+        Category::VpcEni,
+        Category::ExecutionRoleMissingPermission,
+        Category::CloudwatchLogs,
+        Category::EventSourceMapping,
+        Category::Kms,
+        Category::CrossAccountAssumeRole,
+        Category::LayerAccess,
+        Category::EcrImageAccess,
+        Category::FunctionUrlAuth,
+        Category::OtherPermission,
+    ];
+
+    /// The snake_case name used in JSON and in `assets/tree/index.json`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::IdentityNotAuthorized => "identity_not_authorized",
+            Category::PassRole => "pass_role",
+            Category::InvokePermission => "invoke_permission",
+            Category::ExecutionRoleTrust => "execution_role_trust",
+            Category::VpcEni => "vpc_eni",
+            Category::ExecutionRoleMissingPermission => "execution_role_missing_permission",
+            Category::CloudwatchLogs => "cloudwatch_logs",
+            Category::EventSourceMapping => "event_source_mapping",
+            Category::Kms => "kms",
+            Category::CrossAccountAssumeRole => "cross_account_assume_role",
+            Category::LayerAccess => "layer_access",
+            Category::EcrImageAccess => "ecr_image_access",
+            Category::FunctionUrlAuth => "function_url_auth",
+            Category::OtherPermission => "other_permission",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Category> {
+        Category::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+}
+
+impl fmt::Display for Category {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// How the request was denied, as DESIGN.md names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DenyKind {
+    Implicit,
+    ExplicitIdentity,
+    ExplicitScp,
+    ExplicitBoundary,
+    ExplicitSession,
+    ExplicitResource,
+    ExplicitRcp,
+    ExplicitVpce,
+    NoResourcePolicy,
+}
+
+impl DenyKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DenyKind::Implicit => "implicit",
+            DenyKind::ExplicitIdentity => "explicit_identity",
+            DenyKind::ExplicitScp => "explicit_scp",
+            DenyKind::ExplicitBoundary => "explicit_boundary",
+            DenyKind::ExplicitSession => "explicit_session",
+            DenyKind::ExplicitResource => "explicit_resource",
+            DenyKind::ExplicitRcp => "explicit_rcp",
+            DenyKind::ExplicitVpce => "explicit_vpce",
+            DenyKind::NoResourcePolicy => "no_resource_policy",
+        }
+    }
+}
+
+/// The policy type a message names ("because no permissions boundary allows ...", "with an
+/// explicit deny in a service control policy").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PolicyType {
+    Identity,
+    Resource,
+    Scp,
+    Rcp,
+    Boundary,
+    Session,
+    Vpce,
+    Trust,
+}
+
+impl PolicyType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PolicyType::Identity => "identity",
+            PolicyType::Resource => "resource",
+            PolicyType::Scp => "scp",
+            PolicyType::Rcp => "rcp",
+            PolicyType::Boundary => "boundary",
+            PolicyType::Session => "session",
+            PolicyType::Vpce => "vpce",
+            PolicyType::Trust => "trust",
+        }
+    }
+
+    /// The policy type named by an error message's wording ("identity-based", "permissions
+    /// boundary", "sessions", "VPC endpoint", "resource control", "role trust"...).
+    pub fn from_wording(w: &str) -> Option<PolicyType> {
+        let w = w.to_ascii_lowercase();
+        let t = if w.contains("identity") {
+            PolicyType::Identity
+        } else if w.contains("resource control") {
+            PolicyType::Rcp
+        } else if w.contains("resource") {
+            PolicyType::Resource
+        } else if w.contains("service control") || w.contains("scp") {
+            PolicyType::Scp
+        } else if w.contains("boundary") || w.contains("boundaries") {
+            PolicyType::Boundary
+        } else if w.contains("session") {
+            PolicyType::Session
+        } else if w.contains("endpoint") {
+            PolicyType::Vpce
+        } else if w.contains("trust") {
+            PolicyType::Trust
+        } else {
+            return None;
+        };
+        Some(t)
+    }
+}
+
+/// One permission problem found in pasted text. The first seven fields are DESIGN.md's
+/// `explain --output json` contract; the rest are what the tree and the reports use.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Finding {
+    pub category: Category,
+    pub action: Option<String>,
+    pub principal_arn: Option<String>,
+    pub resource: Option<String>,
+    pub deny_kind: Option<DenyKind>,
+    pub policy_arn: Option<String>,
+    pub authorization_id: Option<String>,
+    /// The policy type the message names, implicit or explicit.
+    pub policy_type: Option<PolicyType>,
+    /// `Some(true)` when the message says "explicit deny", `Some(false)` when it says no policy
+    /// allows (or is the plain IAM form), `None` when it does not say.
+    pub explicit: Option<bool>,
+    /// The API operation from a CLI/SDK wrapper ("CreateFunction" in "when calling the
+    /// CreateFunction operation"), which may differ from the denied action.
+    pub operation: Option<String>,
+    /// The error code from the wrapper ("AccessDeniedException").
+    pub error_code: Option<String>,
+    /// The service principal that was denied, or that calls the function.
+    pub service_principal: Option<String>,
+    /// EC2's encoded authorization failure message, to decode with STS.
+    pub encoded_message: Option<String>,
+    /// The recognized message, on one line, secrets redacted, at most ~400 characters.
+    pub excerpt: String,
+}
+
+impl Finding {
+    fn new(category: Category, excerpt: &str) -> Finding {
+        Finding {
+            category,
+            action: None,
+            principal_arn: None,
+            resource: None,
+            deny_kind: None,
+            policy_arn: None,
+            authorization_id: None,
+            policy_type: None,
+            explicit: None,
+            operation: None,
+            error_code: None,
+            service_principal: None,
+            encoded_message: None,
+            excerpt: one_line(excerpt, 400),
+        }
+    }
+
+    /// The parsed principal, when the message names one.
+    pub fn principal(&self) -> Option<Principal> {
+        self.principal_arn.as_deref().map(Principal::parse)
+    }
+
+    fn dedup_key(&self) -> (Category, Option<String>, Option<String>, Option<String>) {
+        (
+            self.category,
+            self.action.as_ref().map(|a| a.to_ascii_lowercase()),
+            self.principal_arn.clone(),
+            self.resource.clone(),
+        )
+    }
+}
+
+/// A finding with its position in the normalized text.
+#[derive(Debug, Clone)]
+struct Candidate {
+    start: usize,
+    end: usize,
+    finding: Finding,
+    /// Specific detectors win over generic "AccessDenied" wrappers near them.
+    generic: bool,
+}
+
+/// Text around a position, for classification hints.
+struct Context<'a> {
+    text: &'a str,
+    lower: &'a str,
+}
+
+impl<'a> Context<'a> {
+    /// At most `radius` bytes either side of `start..end`, on char boundaries.
+    fn window(&self, start: usize, end: usize, radius: usize) -> &'a str {
+        let a = floor_boundary(self.lower, start.saturating_sub(radius));
+        let b = ceil_boundary(self.lower, (end + radius).min(self.lower.len()));
+        &self.lower[a..b]
+    }
+}
+
+/// Recognizes every permission problem in `text`, in order of appearance, deduplicated.
+pub fn recognize(text: &str) -> Vec<Finding> {
+    let redacted = crate::redact::redact(text);
+    let normalized = normalize::normalize(&redacted);
+    let lower = normalized.to_ascii_lowercase();
+    let ctx = Context {
+        text: &normalized,
+        lower: &lower,
+    };
+
+    let mut cands: Vec<Candidate> = Vec::new();
+    if let Some(records) = cloudtrail::detect(&normalized) {
+        // A CloudTrail file: its records are the whole story.
+        cands = records;
+    } else {
+        iam::detect(&ctx, &mut cands);
+        patterns::detect(&ctx, &mut cands);
+        generic::detect(&ctx, &mut cands);
+    }
+    finish(cands)
+}
+
+fn finish(mut cands: Vec<Candidate>) -> Vec<Finding> {
+    cands.sort_by_key(|c| (c.start, c.generic));
+    // Overlapping specific candidates describe the same message: keep the first (the IAM form
+    // carries the most detail). A generic candidate near a specific one is its wrapper.
+    let specific: Vec<(usize, usize)> = cands
+        .iter()
+        .filter(|c| !c.generic)
+        .map(|c| (c.start, c.end))
+        .collect();
+    let mut out: Vec<Finding> = Vec::new();
+    let mut last_end: Option<usize> = None;
+    for c in cands {
+        if c.generic {
+            let near = specific
+                .iter()
+                .any(|&(s, e)| c.start < e + 600 && s < c.end + 600);
+            if near {
+                continue;
+            }
+        } else {
+            if let Some(le) = last_end {
+                if c.start < le {
+                    continue;
+                }
+            }
+            last_end = Some(c.end);
+        }
+        let key = c.finding.dedup_key();
+        if out.iter().any(|f| f.dedup_key() == key) {
+            continue;
+        }
+        out.push(c.finding);
+        if out.len() >= MAX_FINDINGS {
+            break;
+        }
+    }
+    out
+}
+
+/// Collapses whitespace and cuts at `max` characters (on a char boundary, with an ellipsis).
+pub(crate) fn one_line(s: &str, max: usize) -> String {
+    let mut out = String::with_capacity(s.len().min(max + 4));
+    let mut count = 0;
+    let mut space = false;
+    for ch in s.trim().chars() {
+        if ch.is_whitespace() {
+            space = true;
+            continue;
+        }
+        if space && !out.is_empty() {
+            out.push(' ');
+            count += 1;
+        }
+        space = false;
+        if ch.is_control() {
+            continue;
+        }
+        out.push(ch);
+        count += 1;
+        if count >= max {
+            out.push('…');
+            break;
+        }
+    }
+    out
+}
+
+pub(crate) fn floor_boundary(s: &str, mut i: usize) -> usize {
+    if i >= s.len() {
+        return s.len();
+    }
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+pub(crate) fn ceil_boundary(s: &str, mut i: usize) -> usize {
+    if i >= s.len() {
+        return s.len();
+    }
+    while !s.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}

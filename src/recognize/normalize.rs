@@ -1,0 +1,239 @@
+//! Undo what terminals, tables, log shippers and JSON did to a message before it reached the
+//! clipboard: colour codes, JSON string escapes, Terraform's box-drawing gutter, and lines that
+//! a terminal or a table column wrapped in the middle of an ARN.
+
+use regex::Regex;
+use std::sync::LazyLock;
+
+static ANSI: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07").expect("regex"));
+
+/// Normalizes `text`; the result is what every detector reads.
+pub fn normalize(text: &str) -> String {
+    let mut s = if text.contains('\x1b') {
+        ANSI.replace_all(text, "").into_owned()
+    } else {
+        text.to_string()
+    };
+    if s.contains('\r') {
+        s = s.replace("\r\n", "\n").replace('\r', "\n");
+    }
+    // Terraform draws a gutter of box characters; CloudFormation consoles use tabs.
+    if s.contains(['│', '╷', '╵', '┃', '\t']) {
+        s = s
+            .chars()
+            .map(|c| match c {
+                '│' | '╷' | '╵' | '┃' | '\t' => ' ',
+                c => c,
+            })
+            .collect();
+    }
+    // JSON-escaped text (a message inside a JSON string inside a log line): unescape up to
+    // twice, for doubly encoded payloads.
+    for _ in 0..2 {
+        if s.contains("\\\"") || s.contains("\\n") || s.contains("\\u00") || s.contains("\\/") {
+            s = unescape_json(&s);
+        } else {
+            break;
+        }
+    }
+    unwrap_lines(&s)
+}
+
+/// Replaces JSON escapes with the characters they stand for; leaves anything else alone.
+fn unescape_json(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.peek().copied() {
+            Some('"') => {
+                out.push('"');
+                chars.next();
+            }
+            Some('\\') => {
+                out.push('\\');
+                chars.next();
+            }
+            Some('/') => {
+                out.push('/');
+                chars.next();
+            }
+            Some('n') => {
+                out.push('\n');
+                chars.next();
+            }
+            Some('t') => {
+                out.push(' ');
+                chars.next();
+            }
+            Some('r') => {
+                chars.next();
+            }
+            Some('u') => {
+                let mut look = chars.clone();
+                look.next();
+                let hex: String = look.by_ref().take(4).collect();
+                match u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32) {
+                    Some(ch) if hex.len() == 4 => {
+                        out.push(ch);
+                        chars = look;
+                    }
+                    _ => out.push('\\'),
+                }
+            }
+            _ => out.push('\\'),
+        }
+    }
+    out
+}
+
+/// Joins lines that were wrapped in the middle of a token:
+/// - a line ending in an ARN fragment that ends with `/` or `:` (`...:user/` + `marymajor`);
+/// - lines cut at a fixed terminal width (several lines of the same, maximal length);
+/// - continuation lines of a table cell (a long run of leading spaces, as in SAM's tables).
+fn unwrap_lines(s: &str) -> String {
+    let lines: Vec<&str> = s.split('\n').collect();
+    if lines.len() < 2 {
+        return s.to_string();
+    }
+    let width = wrap_width(&lines);
+    let mut out = String::with_capacity(s.len());
+    let mut prev: Option<&str> = None;
+    for line in &lines {
+        if let Some(p) = prev {
+            match join_kind(p, line, width) {
+                Join::Direct => {
+                    out.truncate(out.trim_end().len());
+                    out.push_str(line.trim_start());
+                }
+                Join::Space => {
+                    out.truncate(out.trim_end().len());
+                    out.push(' ');
+                    out.push_str(line.trim_start());
+                }
+                Join::Newline => {
+                    out.push('\n');
+                    out.push_str(line);
+                }
+            }
+        } else {
+            out.push_str(line);
+        }
+        prev = Some(line);
+    }
+    out
+}
+
+enum Join {
+    Direct,
+    Space,
+    Newline,
+}
+
+fn is_token_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '*' | '$' | '<' | '>' | '.')
+}
+
+fn join_kind(prev: &str, line: &str, width: Option<usize>) -> Join {
+    let p = prev.trim_end();
+    let l = line.trim_start();
+    if p.is_empty() || l.is_empty() {
+        return Join::Newline;
+    }
+    let last_tok = p.rsplit(char::is_whitespace).next().unwrap_or("");
+    let first = l.chars().next().unwrap_or(' ');
+    let first_tok = l.split(char::is_whitespace).next().unwrap_or("");
+    // An ARN cut right after a separator: "arn:aws:iam::123456789012:user/" + "marymajor".
+    if last_tok.contains("arn:")
+        && (last_tok.ends_with('/') || last_tok.ends_with(':'))
+        && is_token_char(first)
+        && !first_tok.contains(':')
+    {
+        return Join::Direct;
+    }
+    let indent = line.len() - l.len();
+    // A table cell continued on the next line, under its column.
+    if indent >= 20 && prev.len() > indent {
+        if last_tok.contains("arn:") && (last_tok.ends_with('/') || last_tok.ends_with(':')) {
+            return Join::Direct;
+        }
+        return Join::Space;
+    }
+    // A terminal that wrapped at a fixed width cuts wherever the width falls.
+    if let Some(w) = width {
+        if prev.chars().count() == w
+            && indent == 0
+            && p.chars().last().is_some_and(is_token_char)
+            && is_token_char(first)
+        {
+            return Join::Direct;
+        }
+    }
+    Join::Newline
+}
+
+/// The width a terminal wrapped the text at: the longest line length, when at least two lines
+/// of 60+ characters share it exactly.
+fn wrap_width(lines: &[&str]) -> Option<usize> {
+    let lens: Vec<usize> = lines.iter().map(|l| l.chars().count()).collect();
+    let max = *lens.iter().max()?;
+    if max < 60 {
+        return None;
+    }
+    let n = lens.iter().filter(|&&l| l == max).count();
+    (n >= 2).then_some(max)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn joins_arn_split_after_slash() {
+        let t = "User: arn:aws:iam::123456789012:user/\nmarymajor\nis not authorized to perform: iam:PassRole";
+        let n = normalize(t);
+        assert!(
+            n.contains("arn:aws:iam::123456789012:user/marymajor\nis not authorized"),
+            "{n}"
+        );
+    }
+
+    #[test]
+    fn unescapes_json() {
+        let t = r#"{\"ErrorMessage\":\"User: sns.amazonaws.com is not\u0020authorized\"}"#;
+        assert_eq!(
+            normalize(t),
+            r#"{"ErrorMessage":"User: sns.amazonaws.com is not authorized"}"#
+        );
+    }
+
+    #[test]
+    fn strips_ansi_and_terraform_gutter() {
+        let t = "\x1b[31m│\x1b[0m \x1b[1mError:\x1b[0m creating Lambda Function";
+        assert_eq!(normalize(t).trim(), "Error: creating Lambda Function");
+    }
+
+    #[test]
+    fn joins_fixed_width_wrap() {
+        let a = "x".repeat(70);
+        let t = format!("{a}\n{}arn:aws:lambda:us-east-1:12345678\n9012:function:f\nnext", "y".repeat(40));
+        // Only one line has the maximal length: no fixed width is inferred.
+        assert!(normalize(&t).contains("12345678\n9012"));
+        let w1 = format!("{}arn:aws:lambda:us-ea", "y".repeat(60));
+        let w2 = format!("st-1:123456789012:function:f{}", "q".repeat(52));
+        let t3 = format!("{w1}\n{w2}\nend");
+        assert_eq!(w1.chars().count(), w2.chars().count());
+        assert!(normalize(&t3).contains("arn:aws:lambda:us-east-1:123456789012:function:f"));
+    }
+
+    #[test]
+    fn joins_table_cells() {
+        let t = "CREATE_FAILED   AWS::Lambda::Function   MyFn   User: arn:aws:iam::1:user/\n                                               bob is not authorized";
+        let n = normalize(t);
+        assert!(n.contains("user/bob is not authorized"), "{n}");
+    }
+}

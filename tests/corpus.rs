@@ -1,0 +1,121 @@
+//! The recognizer against real messages people pasted in public issues
+//! (`../shared/corpus/errors-sample.jsonl`, mirrored in `tests/fixtures/`).
+
+use lambda_doctor::recognize::recognize;
+use serde_json::Value;
+
+fn corpus() -> Vec<Value> {
+    let shared = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus/errors-sample.jsonl");
+    let local = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/errors-sample.jsonl");
+    let text = std::fs::read_to_string(shared)
+        .or_else(|_| std::fs::read_to_string(local))
+        .expect("corpus file");
+    text.lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).expect("corpus line is JSON"))
+        .collect()
+}
+
+struct Score {
+    positives: usize,
+    category_ok: usize,
+    with_action: usize,
+    action_ok: usize,
+    failures: Vec<String>,
+}
+
+fn score() -> Score {
+    let mut s = Score {
+        positives: 0,
+        category_ok: 0,
+        with_action: 0,
+        action_ok: 0,
+        failures: vec![],
+    };
+    for case in corpus() {
+        let id = case["id"].as_str().unwrap_or("?").to_string();
+        let text = case["text"].as_str().expect("text");
+        let exp = &case["expected"];
+        let cat = exp["category"].as_str().expect("category");
+        let found = recognize(text);
+        if cat == "not_a_permission_problem" {
+            if !found.is_empty() {
+                s.failures.push(format!("{id}: expected no finding, got {:?}", found[0].category));
+            }
+            continue;
+        }
+        s.positives += 1;
+        let first = found.first();
+        if first.map(|f| f.category.as_str()) == Some(cat) {
+            s.category_ok += 1;
+        } else {
+            s.failures.push(format!(
+                "{id}: category {cat} expected, got {:?}",
+                first.map(|f| f.category)
+            ));
+        }
+        if let Some(a) = exp["action"].as_str() {
+            s.with_action += 1;
+            if first.and_then(|f| f.action.as_deref()) == Some(a) {
+                s.action_ok += 1;
+            } else {
+                s.failures.push(format!(
+                    "{id}: action {a} expected, got {:?}",
+                    first.and_then(|f| f.action.clone())
+                ));
+            }
+        }
+    }
+    s
+}
+
+#[test]
+fn negatives_give_no_finding_and_positives_are_classified() {
+    let s = score();
+    for f in &s.failures {
+        eprintln!("{f}");
+    }
+    let negatives_failed = s.failures.iter().filter(|f| f.contains("expected no finding")).count();
+    assert_eq!(negatives_failed, 0, "every negative must give no finding");
+    let cat_rate = s.category_ok as f64 / s.positives as f64;
+    let act_rate = s.action_ok as f64 / s.with_action as f64;
+    eprintln!(
+        "category {}/{} ({:.1}%), action {}/{} ({:.1}%)",
+        s.category_ok,
+        s.positives,
+        cat_rate * 100.0,
+        s.action_ok,
+        s.with_action,
+        act_rate * 100.0
+    );
+    assert!(cat_rate >= 0.95, "category accuracy {cat_rate:.3} < 0.95");
+    assert!(act_rate >= 0.95, "action accuracy {act_rate:.3} < 0.95");
+}
+
+/// The other fields, where the corpus gives them, must match exactly too.
+#[test]
+fn principal_resource_and_deny_kind_match() {
+    let mut checked = 0;
+    let mut wrong = vec![];
+    for case in corpus() {
+        let exp = &case["expected"];
+        if exp["category"] == "not_a_permission_problem" {
+            continue;
+        }
+        let found = recognize(case["text"].as_str().expect("text"));
+        let Some(f) = found.first() else { continue };
+        let got = serde_json::to_value(f).expect("finding serializes");
+        for field in ["principal_arn", "resource", "deny_kind"] {
+            checked += 1;
+            if got[field] != exp[field] {
+                wrong.push(format!("{} {field}: expected {} got {}", case["id"], exp[field], got[field]));
+            }
+        }
+    }
+    for w in &wrong {
+        eprintln!("{w}");
+    }
+    let rate = 1.0 - wrong.len() as f64 / checked as f64;
+    eprintln!("fields right: {:.1}% of {checked}", rate * 100.0);
+    assert!(rate >= 0.95, "field accuracy {rate:.3}");
+}
