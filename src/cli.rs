@@ -1,3 +1,330 @@
+//! The command line: parse arguments, read input, call the library, print, and return the exit
+//! code (0 = no problem found, 1 = problem found, 2 = could not run).
+
+use crate::diagnose::Diagnosis;
+use crate::i18n::Lang;
+use crate::recognize::recognize;
+use crate::report::{self, Format, Style};
+use crate::tree::walk::NoEvidence;
+use crate::tree::{Tree, render};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
+use std::io::{IsTerminal, Read, Write};
+use std::path::PathBuf;
+use thiserror::Error;
+
+/// The most text `explain` reads: far more than any real paste, small enough to stay fast.
+pub const MAX_INPUT: usize = 10 * 1024 * 1024;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "lambda-doctor",
+    version,
+    about = "Diagnose AWS Lambda permission errors and show the exact policy change that fixes them.",
+    long_about = "Diagnose AWS Lambda permission errors and show the exact policy change that fixes them.\n\n\
+Paste an AccessDenied message (from the CLI, an SDK, Terraform, CloudFormation, SAM, CDK, \
+Serverless or CloudWatch Logs) and lambda-doctor tells you what is denied, by which policy layer, \
+and the policy and commands that fix it. It never changes your account.",
+    after_help = "Examples:\n  lambda-doctor explain 'User: arn:aws:iam::123456789012:user/marymajor is not authorized to perform: iam:PassRole'\n  terraform apply 2>&1 | lambda-doctor explain -f -\n  lambda-doctor explain -f cloudformation-events.txt --output markdown > ticket.md\n  lambda-doctor tree --format mermaid"
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Args)]
+pub struct Global {
+    /// Output format.
+    #[arg(long, short = 'o', global = true, value_enum, default_value_t = Format::Text)]
+    pub output: Format,
+    /// Language: en, ja or zh-TW (default: from LC_ALL, LC_MESSAGES or LANG).
+    #[arg(long, global = true, value_parser = parse_lang)]
+    pub lang: Option<Lang>,
+    /// No colours (NO_COLOR is honoured too).
+    #[arg(long, global = true)]
+    pub no_color: bool,
+}
+
+fn parse_lang(s: &str) -> Result<Lang, String> {
+    match s {
+        "en" | "ja" | "zh-TW" | "zh-tw" => Lang::parse(s).ok_or_else(|| "unreachable".into()),
+        _ => Err(format!("unsupported language {s:?}: use en, ja or zh-TW")),
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Classify pasted text and print the diagnosis and the fix.
+    Explain(ExplainArgs),
+    /// Print the decision tree, or validate it with --check.
+    Tree(TreeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The error text (quote it). Without it, use -f.
+    pub text: Option<String>,
+    /// Read the text from FILE, or from standard input with `-f -`.
+    #[arg(short = 'f', long = "file", value_name = "FILE")]
+    pub file: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum TreeFormat {
+    #[default]
+    Text,
+    Mermaid,
+    Dot,
+}
+
+#[derive(Debug, Args)]
+pub struct TreeArgs {
+    /// How to draw it.
+    #[arg(long, value_enum, default_value_t = TreeFormat::Text)]
+    pub format: TreeFormat,
+    /// Validate the tree; exit 1 on any defect.
+    #[arg(long)]
+    pub check: bool,
+    /// Read the tree from a folder of JSON files instead of the built-in one (for authors).
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+}
+
+/// Why a command could not run. Each message is one line a person can act on.
+#[derive(Debug, Error)]
+pub enum CliError {
+    #[error("nothing to explain: pass the error text, -f FILE, or -f - to read standard input")]
+    NoInput,
+    #[error("give the error text or -f FILE, not both")]
+    TwoInputs,
+    #[error("the input is empty")]
+    Empty,
+    #[error("cannot read {path}: {reason}")]
+    Read { path: String, reason: String },
+    #[error("the input is larger than {} MiB; paste only the error messages", MAX_INPUT / 1024 / 1024)]
+    TooLarge,
+    #[error("the input is binary data, not text")]
+    Binary,
+    #[error("{0}")]
+    Tree(String),
+}
+
+/// Runs the command line; returns the process exit code.
 pub fn main() -> i32 {
-    0
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = e.exit_code();
+            let _ = e.print();
+            // clap: 0 for --help/--version, 2 for usage errors.
+            return if code == 0 { 0 } else { 2 };
+        }
+    };
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("lambda-doctor: {e}");
+            2
+        }
+    }
+}
+
+fn style(global: &Global) -> Style {
+    let no_color_env = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let tty = std::io::stdout().is_terminal();
+    let width = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse::<usize>().ok())
+        .unwrap_or(100)
+        .clamp(40, 120);
+    Style {
+        color: tty && !global.no_color && !no_color_env,
+        width,
+    }
+}
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli) -> Result<i32, CliError> {
+    let lang = cli.global.lang.unwrap_or_else(Lang::from_env);
+    match cli.command {
+        None => {
+            let mut cmd = Cli::command();
+            let _ = cmd.print_help();
+            Ok(0)
+        }
+        Some(Command::Explain(args)) => explain(&args, &cli.global, lang),
+        Some(Command::Tree(args)) => tree(&args, lang),
+    }
+}
+
+fn explain(args: &ExplainArgs, global: &Global, lang: Lang) -> Result<i32, CliError> {
+    let text = read_input(args)?;
+    let tree = Tree::embedded().map_err(|e| CliError::Tree(e.to_string()))?;
+    let findings = recognize(&text);
+    let diagnoses: Vec<Diagnosis> = findings
+        .into_iter()
+        .map(|f| Diagnosis::new(tree, f, &NoEvidence))
+        .collect();
+    let out = match global.output {
+        Format::Json => report::json(&diagnoses, lang),
+        Format::Markdown => report::markdown(&diagnoses, lang),
+        Format::Text => report::text(&diagnoses, lang, style(global)),
+    };
+    print(&out);
+    Ok(if diagnoses.is_empty() { 0 } else { 1 })
+}
+
+fn print(s: &str) {
+    let mut out = std::io::stdout().lock();
+    // A closed pipe (`| head`) is not an error worth a message.
+    let _ = out.write_all(s.as_bytes());
+    let _ = out.flush();
+}
+
+fn read_input(args: &ExplainArgs) -> Result<String, CliError> {
+    let bytes = match (&args.text, &args.file) {
+        (Some(_), Some(_)) => return Err(CliError::TwoInputs),
+        (Some(t), None) => t.clone().into_bytes(),
+        (None, Some(p)) if p.as_os_str() == "-" => {
+            read_limited(std::io::stdin().lock(), "standard input")?
+        }
+        (None, Some(p)) => {
+            let f = std::fs::File::open(p).map_err(|e| CliError::Read {
+                path: p.display().to_string(),
+                reason: io_reason(&e),
+            })?;
+            read_limited(f, &p.display().to_string())?
+        }
+        (None, None) => {
+            if std::io::stdin().is_terminal() {
+                return Err(CliError::NoInput);
+            }
+            read_limited(std::io::stdin().lock(), "standard input")?
+        }
+    };
+    decode(bytes)
+}
+
+fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => {
+            let s = e.to_string();
+            // "Is a directory (os error 21)" → "Is a directory"
+            s.split(" (os error").next().unwrap_or(&s).to_string()
+        }
+    }
+}
+
+fn read_limited(r: impl Read, name: &str) -> Result<Vec<u8>, CliError> {
+    let mut buf = Vec::new();
+    r.take(MAX_INPUT as u64 + 1)
+        .read_to_end(&mut buf)
+        .map_err(|e| CliError::Read {
+            path: name.to_string(),
+            reason: io_reason(&e),
+        })?;
+    if buf.len() > MAX_INPUT {
+        return Err(CliError::TooLarge);
+    }
+    Ok(buf)
+}
+
+/// Bytes → text: refuses binary data and empty input; tolerates a few invalid UTF-8 bytes.
+pub fn decode(bytes: Vec<u8>) -> Result<String, CliError> {
+    if bytes.len() > MAX_INPUT {
+        return Err(CliError::TooLarge);
+    }
+    if bytes.contains(&0) {
+        return Err(CliError::Binary);
+    }
+    let text = match String::from_utf8(bytes) {
+        Ok(s) => s,
+        Err(e) => {
+            let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            let bad = lossy.chars().filter(|&c| c == '\u{FFFD}').count();
+            if bad > 8.max(lossy.len() / 100) {
+                return Err(CliError::Binary);
+            }
+            lossy
+        }
+    };
+    if text.trim().is_empty() {
+        return Err(CliError::Empty);
+    }
+    Ok(text)
+}
+
+fn tree(args: &TreeArgs, lang: Lang) -> Result<i32, CliError> {
+    let owned;
+    let tree: &Tree = match &args.dir {
+        Some(dir) => {
+            owned = Tree::from_dir(dir).map_err(|e| CliError::Tree(e.to_string()))?;
+            &owned
+        }
+        None => {
+            if args.check {
+                // Validate from the sources, so parse errors are reported, not hidden.
+                owned = Tree::parse(
+                    crate::tree::FILES
+                        .iter()
+                        .map(|(n, s)| (n.to_string(), s.to_string())),
+                )
+                .map_err(|e| CliError::Tree(e.to_string()))?;
+                &owned
+            } else {
+                Tree::embedded().map_err(|e| CliError::Tree(e.to_string()))?
+            }
+        }
+    };
+    if args.check {
+        let defects = tree.validate();
+        if defects.is_empty() {
+            let fixes = tree
+                .nodes
+                .iter()
+                .filter(|n| n.kind == crate::tree::NodeKind::Fix)
+                .count();
+            print(&format!(
+                "tree OK: {} nodes ({} questions, {} fixes), {} symptoms, {} categories\n",
+                tree.nodes.len(),
+                tree.nodes.len() - fixes,
+                fixes,
+                tree.index.symptoms.len(),
+                tree.index.entries.len()
+            ));
+            return Ok(0);
+        }
+        let mut s = String::new();
+        for d in &defects {
+            s.push_str(&format!("{d}\n"));
+        }
+        s.push_str(&format!("{} defect(s)\n", defects.len()));
+        print(&s);
+        return Ok(1);
+    }
+    let out = match args.format {
+        TreeFormat::Text => render::text(tree, lang),
+        TreeFormat::Mermaid => render::mermaid(tree, lang),
+        TreeFormat::Dot => render::dot(tree, lang),
+    };
+    print(&out);
+    Ok(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decode_rejects_binary_and_empty() {
+        assert!(matches!(decode(vec![0, 1, 2]), Err(CliError::Binary)));
+        assert!(matches!(decode(vec![0xff; 100]), Err(CliError::Binary)));
+        assert!(matches!(decode(b"  \n ".to_vec()), Err(CliError::Empty)));
+        let mut almost = b"User: x is not authorized".to_vec();
+        almost.push(0xff);
+        assert_eq!(decode(almost).expect("one bad byte is tolerated").len(), 28);
+    }
 }

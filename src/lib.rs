@@ -10,5 +10,9 @@
 //! - [`cli`]: the command-line front end.
 
 pub mod cli;
+pub mod diagnose;
+pub mod i18n;
 pub mod recognize;
 pub mod redact;
+pub mod report;
+pub mod tree;

@@ -63,9 +63,14 @@ pub fn redact(text: &str) -> Cow<'_, str> {
 
 /// Whether a run of base64 characters is a credential rather than an identifier.
 fn looks_secret(s: &str) -> bool {
-    let session_prefix = ["IQoJb3JpZ2lu", "FwoGZXIvYXdz", "FQoGZXIvYXdz", "AgoJb3JpZ2lu"]
-        .iter()
-        .any(|p| s.starts_with(p));
+    let session_prefix = [
+        "IQoJb3JpZ2lu",
+        "FwoGZXIvYXdz",
+        "FQoGZXIvYXdz",
+        "AgoJb3JpZ2lu",
+    ]
+    .iter()
+    .any(|p| s.starts_with(p));
     if session_prefix {
         return true;
     }
@@ -76,7 +81,7 @@ fn looks_secret(s: &str) -> bool {
         // (no '/' or '+') such as encoded authorization messages are kept.
         return core.len() > 100 && (core.contains('/') || core.contains('+'));
     }
-    let count = |f: fn(&u8) -> bool| core.bytes().filter(|b| f(b)).count();
+    let count = |f: fn(&u8) -> bool| core.bytes().filter(&f).count();
     let upper = count(u8::is_ascii_uppercase);
     let lower = count(u8::is_ascii_lowercase);
     let digits = count(u8::is_ascii_digit);
@@ -101,9 +106,7 @@ mod tests {
     #[test]
     fn redacts_bare_secret_and_session_token() {
         let token = format!("IQoJb3JpZ2luX2VjEJr{}", "a1B2c3D4".repeat(30));
-        let t = format!(
-            "key wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY and token {token} end"
-        );
+        let t = format!("key wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY and token {token} end");
         let r = redact(&t);
         assert_eq!(r, "key [REDACTED] and token [REDACTED] end");
     }
@@ -120,7 +123,10 @@ mod tests {
     fn keeps_identifiers() {
         let t = "Request ID: 8a953b98-4508-4852-b4b8-98fd540dbaf8 sha 0123456789abcdef0123456789abcdef01234567 arn:aws:lambda:us-east-1:123456789012:function:my-function";
         assert_eq!(redact(t), t);
-        let encoded = format!("Encoded authorization failure message: {}", "Ab_c-D".repeat(60));
+        let encoded = format!(
+            "Encoded authorization failure message: {}",
+            "Ab_c-D".repeat(60)
+        );
         assert_eq!(redact(&encoded), encoded);
     }
 }

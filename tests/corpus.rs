@@ -5,8 +5,14 @@ use lambda_doctor::recognize::recognize;
 use serde_json::Value;
 
 fn corpus() -> Vec<Value> {
-    let shared = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus/errors-sample.jsonl");
-    let local = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/errors-sample.jsonl");
+    let shared = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/corpus/errors-sample.jsonl"
+    );
+    let local = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/errors-sample.jsonl"
+    );
     let text = std::fs::read_to_string(shared)
         .or_else(|_| std::fs::read_to_string(local))
         .expect("corpus file");
@@ -40,7 +46,10 @@ fn score() -> Score {
         let found = recognize(text);
         if cat == "not_a_permission_problem" {
             if !found.is_empty() {
-                s.failures.push(format!("{id}: expected no finding, got {:?}", found[0].category));
+                s.failures.push(format!(
+                    "{id}: expected no finding, got {:?}",
+                    found[0].category
+                ));
             }
             continue;
         }
@@ -75,7 +84,11 @@ fn negatives_give_no_finding_and_positives_are_classified() {
     for f in &s.failures {
         eprintln!("{f}");
     }
-    let negatives_failed = s.failures.iter().filter(|f| f.contains("expected no finding")).count();
+    let negatives_failed = s
+        .failures
+        .iter()
+        .filter(|f| f.contains("expected no finding"))
+        .count();
     assert_eq!(negatives_failed, 0, "every negative must give no finding");
     let cat_rate = s.category_ok as f64 / s.positives as f64;
     let act_rate = s.action_ok as f64 / s.with_action as f64;
@@ -108,7 +121,10 @@ fn principal_resource_and_deny_kind_match() {
         for field in ["principal_arn", "resource", "deny_kind"] {
             checked += 1;
             if got[field] != exp[field] {
-                wrong.push(format!("{} {field}: expected {} got {}", case["id"], exp[field], got[field]));
+                wrong.push(format!(
+                    "{} {field}: expected {} got {}",
+                    case["id"], exp[field], got[field]
+                ));
             }
         }
     }

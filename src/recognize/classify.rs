@@ -5,9 +5,9 @@
 //! role's session, usually named after the function), a deploy pipeline (CloudFormation, CDK,
 //! Terraform, CI), a person, or an AWS service.
 
+use super::Category;
 use super::principal::{Principal, PrincipalKind};
 use super::services::{is_eni_action, is_log_delivery_action, is_poll_action};
-use super::Category;
 
 /// Who made the denied call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -160,9 +160,8 @@ fn function_name_like(role: &str, session: Option<&str>) -> bool {
 /// A session that is not Lambda's: an EC2 instance, an SDK default, a person.
 fn foreign_session(session: &str) -> bool {
     let s = session.to_ascii_lowercase();
-    let instance = s.len() >= 10
-        && s.starts_with("i-")
-        && s[2..].bytes().all(|b| b.is_ascii_hexdigit());
+    let instance =
+        s.len() >= 10 && s.starts_with("i-") && s[2..].bytes().all(|b| b.is_ascii_hexdigit());
     instance
         || s.starts_with("botocore-session")
         || s.starts_with("aws-go-sdk")
@@ -341,14 +340,20 @@ mod tests {
             Category::ExecutionRoleMissingPermission
         );
         assert_eq!(
-            cat("lambda:GetFunction", "arn:aws:iam::123456789012:user/mateojackson"),
+            cat(
+                "lambda:GetFunction",
+                "arn:aws:iam::123456789012:user/mateojackson"
+            ),
             Category::IdentityNotAuthorized
         );
     }
 
     #[test]
     fn action_specific_categories() {
-        assert_eq!(cat("iam:PassRole", "arn:aws:iam::1:user/u"), Category::PassRole);
+        assert_eq!(
+            cat("iam:PassRole", "arn:aws:iam::1:user/u"),
+            Category::PassRole
+        );
         assert_eq!(
             cat("lambda:InvokeFunction", "sns.amazonaws.com"),
             Category::InvokePermission
@@ -376,7 +381,10 @@ mod tests {
             Category::ExecutionRoleMissingPermission
         );
         assert_eq!(
-            cat("sqs:ReceiveMessage", "arn:aws:sts::1:assumed-role/r-role-ab12cd34/f"),
+            cat(
+                "sqs:ReceiveMessage",
+                "arn:aws:sts::1:assumed-role/r-role-ab12cd34/f"
+            ),
             Category::EventSourceMapping
         );
     }

@@ -58,7 +58,10 @@ pub fn detect(ctx: &Context, out: &mut Vec<Candidate>) {
         return;
     }
     let mut blocks: Vec<Block> = Vec::new();
-    for c in MARKERS.captures_iter(ctx.text).take(super::MAX_FINDINGS * 20) {
+    for c in MARKERS
+        .captures_iter(ctx.text)
+        .take(super::MAX_FINDINGS * 20)
+    {
         let m = c.get(0).expect("whole match");
         let merge = blocks.last().is_some_and(|b| m.start() < b.end + 800);
         if !merge {
@@ -110,9 +113,11 @@ fn build(ctx: &Context, b: Block) -> Candidate {
             let class = &c[1];
             let method = &c[2];
             let plumbing = class.contains("Http")
-                || ["execute", "invoke", "doInvoke", "before", "after", "handle", "run"]
-                    .iter()
-                    .any(|p| method.starts_with(p));
+                || [
+                    "execute", "invoke", "doInvoke", "before", "after", "handle", "run",
+                ]
+                .iter()
+                .any(|p| method.starts_with(p));
             if plumbing {
                 continue;
             }
@@ -127,14 +132,17 @@ fn build(ctx: &Context, b: Block) -> Candidate {
     }
     let action = match (&prefix, &op) {
         (Some(p), Some(o)) => Some(super::services::action_for_operation(p, o)),
-        (None, Some(o)) => prefix_for_operation(o).map(|p| super::services::action_for_operation(p, o)),
+        (None, Some(o)) => {
+            prefix_for_operation(o).map(|p| super::services::action_for_operation(p, o))
+        }
         _ => None,
     };
     let mut category = classify(action.as_deref(), None, hints);
     if action.is_none() && prefix == Some("lambda") && caller(None, hints) != Caller::Function {
         category = Category::IdentityNotAuthorized;
     }
-    let excerpt = &ctx.text[b.start..super::ceil_boundary(ctx.text, (b.end + 200).min(ctx.text.len()))];
+    let excerpt =
+        &ctx.text[b.start..super::ceil_boundary(ctx.text, (b.end + 200).min(ctx.text.len()))];
     let mut f = Finding::new(category, excerpt);
     f.action = action;
     f.resource = b.resource;
@@ -154,7 +162,9 @@ mod tests {
 
     #[test]
     fn cli_access_denied_names_the_action() {
-        let f = recognize("botocore.exceptions.ClientError: An error occurred (AccessDenied) when calling the PutObject operation: Access Denied\n  File \"/var/task/app.py\", line 3");
+        let f = recognize(
+            "botocore.exceptions.ClientError: An error occurred (AccessDenied) when calling the PutObject operation: Access Denied\n  File \"/var/task/app.py\", line 3",
+        );
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].action.as_deref(), Some("s3:PutObject"));
         assert_eq!(f[0].category, Category::ExecutionRoleMissingPermission);

@@ -48,7 +48,8 @@ static AUTH_ID: LazyLock<Regex> = LazyLock::new(|| {
         .expect("regex")
 });
 static ENCODED: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)encoded authorization failure message\s*:\s*([A-Za-z0-9_-]{16,})").expect("regex")
+    Regex::new(r"(?i)encoded authorization failure message\s*:\s*([A-Za-z0-9_-]{16,})")
+        .expect("regex")
 });
 static CLI_WRAPPER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"An error occurred \(([A-Za-z.]+)\) when calling the ([A-Za-z0-9]+) operation")
@@ -223,14 +224,22 @@ fn principal_before(ctx: &Context, at: usize) -> (Option<String>, bool, usize) {
         let l = &ctx.lower[floor_boundary(ctx.lower, at.saturating_sub(4))..at];
         if l == "not " { at - 4 } else { at }
     };
-    let phrase_start = if has_is { phrase_start.min(at) } else { phrase_start };
+    let phrase_start = if has_is {
+        phrase_start.min(at)
+    } else {
+        phrase_start
+    };
 
     // "User: <p>" / "Principal: <p>" within the last three lines.
     let head_lower = head.to_ascii_lowercase();
     let window_start = nth_line_start_from_end(&head_lower, 3);
     let marker = ["user:", "principal:", "identity:"]
         .iter()
-        .filter_map(|m| head_lower[window_start..].rfind(m).map(|i| (window_start + i, m.len())))
+        .filter_map(|m| {
+            head_lower[window_start..]
+                .rfind(m)
+                .map(|i| (window_start + i, m.len()))
+        })
         .max_by_key(|&(i, _)| i);
     let (tok, tok_start) = if let Some((i, len)) = marker {
         let seg = &head[i + len..];
@@ -251,8 +260,14 @@ fn principal_before(ctx: &Context, at: usize) -> (Option<String>, bool, usize) {
             (None, phrase_start)
         }
     };
-    let principal = tok.map(|t| clean_token(&t)).filter(|t| !t.is_empty() && t.len() <= 400);
-    let start = if principal.is_some() { tok_start } else { phrase_start };
+    let principal = tok
+        .map(|t| clean_token(&t))
+        .filter(|t| !t.is_empty() && t.len() <= 400);
+    let start = if principal.is_some() {
+        tok_start
+    } else {
+        phrase_start
+    };
     (principal, has_is, start.min(at))
 }
 
@@ -270,7 +285,23 @@ fn nth_line_start_from_end(s: &str, n: usize) -> usize {
 /// Strips quotes, brackets and trailing punctuation a message or a log put around a token.
 fn clean_token(t: &str) -> String {
     let t = t.trim_matches(|c: char| {
-        matches!(c, '"' | '\'' | '`' | '‘' | '’' | '“' | '”' | '(' | ')' | '[' | ']' | '{' | '}' | ',' | ';')
+        matches!(
+            c,
+            '"' | '\''
+                | '`'
+                | '‘'
+                | '’'
+                | '“'
+                | '”'
+                | '('
+                | ')'
+                | '['
+                | ']'
+                | '{'
+                | '}'
+                | ','
+                | ';'
+        )
     });
     let t = t.trim_end_matches(['.', ':']);
     t.to_string()
@@ -278,7 +309,9 @@ fn clean_token(t: &str) -> String {
 
 /// Cleans a resource token; `None` when nothing is left.
 fn clean_resource(raw: &str) -> Option<String> {
-    let mut r = raw.trim().trim_end_matches(['.', ',', ';', '"', '\'', '`', '}', ')']);
+    let mut r = raw
+        .trim()
+        .trim_end_matches(['.', ',', ';', '"', '\'', '`', '}', ')']);
     // "role/name: ClientError" — a Python exception suffix, not part of the ARN; but
     // "log-stream:" (an empty name) is kept as the message wrote it.
     if let Some(stripped) = r.strip_suffix(':') {
@@ -287,7 +320,11 @@ fn clean_resource(raw: &str) -> Option<String> {
             r = stripped;
         }
     }
-    if r.is_empty() { None } else { Some(r.to_string()) }
+    if r.is_empty() {
+        None
+    } else {
+        Some(r.to_string())
+    }
 }
 
 #[cfg(test)]
@@ -297,7 +334,9 @@ mod tests {
 
     #[test]
     fn seed_mateojackson() {
-        let f = &recognize("User: arn:aws:iam::123456789012:user/mateojackson is not authorized to perform: lambda:GetFunction on resource: my-function")[0];
+        let f = &recognize(
+            "User: arn:aws:iam::123456789012:user/mateojackson is not authorized to perform: lambda:GetFunction on resource: my-function",
+        )[0];
         assert_eq!(f.category, Category::IdentityNotAuthorized);
         assert_eq!(f.action.as_deref(), Some("lambda:GetFunction"));
         assert_eq!(
@@ -310,7 +349,9 @@ mod tests {
 
     #[test]
     fn seed_marymajor_split_across_lines() {
-        let f = &recognize("User: arn:aws:iam::123456789012:user/\nmarymajor\nis not authorized to perform: iam:PassRole")[0];
+        let f = &recognize(
+            "User: arn:aws:iam::123456789012:user/\nmarymajor\nis not authorized to perform: iam:PassRole",
+        )[0];
         assert_eq!(f.category, Category::PassRole);
         assert_eq!(
             f.principal_arn.as_deref(),
@@ -328,7 +369,10 @@ mod tests {
             f.policy_arn.as_deref(),
             Some("arn:aws:iam::123456789012:policy/ExampleDenyPolicy")
         );
-        assert_eq!(f.authorization_id.as_deref(), Some("EXAMPLE1a2b3c4d5e6f7g8h9i0j"));
+        assert_eq!(
+            f.authorization_id.as_deref(),
+            Some("EXAMPLE1a2b3c4d5e6f7g8h9i0j")
+        );
         assert_eq!(
             f.resource.as_deref(),
             Some("arn:aws:iam::123456789012:instance-profile/my-instance-profile")
@@ -338,31 +382,105 @@ mod tests {
     #[test]
     fn every_context_wording() {
         let cases = [
-            ("with an explicit deny in a service control policy", Some(DenyKind::ExplicitScp), Some(PolicyType::Scp)),
-            ("due to an explicit deny in a Service Control Policy", Some(DenyKind::ExplicitScp), Some(PolicyType::Scp)),
-            ("because no VPC endpoint policy allows the codecommit:ListRepositories action", Some(DenyKind::Implicit), Some(PolicyType::Vpce)),
-            ("with an explicit deny in a VPC endpoint policy", Some(DenyKind::ExplicitVpce), Some(PolicyType::Vpce)),
-            ("because no permissions boundary allows the x:Y action", Some(DenyKind::Implicit), Some(PolicyType::Boundary)),
-            ("with an explicit deny in a permissions boundary", Some(DenyKind::ExplicitBoundary), Some(PolicyType::Boundary)),
-            ("because no session policy allows the x:Y action", Some(DenyKind::Implicit), Some(PolicyType::Session)),
-            ("with an explicit deny in a sessions policy", Some(DenyKind::ExplicitSession), Some(PolicyType::Session)),
-            ("because no resource-based policy allows the x:Y action", Some(DenyKind::NoResourcePolicy), Some(PolicyType::Resource)),
-            ("with an explicit deny in a resource-based policy", Some(DenyKind::ExplicitResource), Some(PolicyType::Resource)),
-            ("because the role trust policy allows the sts:AssumeRole action", Some(DenyKind::Implicit), Some(PolicyType::Trust)),
-            ("with an explicit deny in the role trust policy", Some(DenyKind::ExplicitResource), Some(PolicyType::Trust)),
-            ("because no identity-based policy allows the x:Y action", Some(DenyKind::Implicit), Some(PolicyType::Identity)),
-            ("with an explicit deny in an identity-based policy", Some(DenyKind::ExplicitIdentity), Some(PolicyType::Identity)),
-            ("with an explicit deny in a resource control policy", Some(DenyKind::ExplicitRcp), Some(PolicyType::Rcp)),
-            ("because no service control policy allows the x:Y action", Some(DenyKind::Implicit), Some(PolicyType::Scp)),
-            ("with an explicit deny in a VPC endpoint policy transitively through a service control policy", Some(DenyKind::ExplicitScp), Some(PolicyType::Scp)),
+            (
+                "with an explicit deny in a service control policy",
+                Some(DenyKind::ExplicitScp),
+                Some(PolicyType::Scp),
+            ),
+            (
+                "due to an explicit deny in a Service Control Policy",
+                Some(DenyKind::ExplicitScp),
+                Some(PolicyType::Scp),
+            ),
+            (
+                "because no VPC endpoint policy allows the codecommit:ListRepositories action",
+                Some(DenyKind::Implicit),
+                Some(PolicyType::Vpce),
+            ),
+            (
+                "with an explicit deny in a VPC endpoint policy",
+                Some(DenyKind::ExplicitVpce),
+                Some(PolicyType::Vpce),
+            ),
+            (
+                "because no permissions boundary allows the x:Y action",
+                Some(DenyKind::Implicit),
+                Some(PolicyType::Boundary),
+            ),
+            (
+                "with an explicit deny in a permissions boundary",
+                Some(DenyKind::ExplicitBoundary),
+                Some(PolicyType::Boundary),
+            ),
+            (
+                "because no session policy allows the x:Y action",
+                Some(DenyKind::Implicit),
+                Some(PolicyType::Session),
+            ),
+            (
+                "with an explicit deny in a sessions policy",
+                Some(DenyKind::ExplicitSession),
+                Some(PolicyType::Session),
+            ),
+            (
+                "because no resource-based policy allows the x:Y action",
+                Some(DenyKind::NoResourcePolicy),
+                Some(PolicyType::Resource),
+            ),
+            (
+                "with an explicit deny in a resource-based policy",
+                Some(DenyKind::ExplicitResource),
+                Some(PolicyType::Resource),
+            ),
+            (
+                "because the role trust policy allows the sts:AssumeRole action",
+                Some(DenyKind::Implicit),
+                Some(PolicyType::Trust),
+            ),
+            (
+                "with an explicit deny in the role trust policy",
+                Some(DenyKind::ExplicitResource),
+                Some(PolicyType::Trust),
+            ),
+            (
+                "because no identity-based policy allows the x:Y action",
+                Some(DenyKind::Implicit),
+                Some(PolicyType::Identity),
+            ),
+            (
+                "with an explicit deny in an identity-based policy",
+                Some(DenyKind::ExplicitIdentity),
+                Some(PolicyType::Identity),
+            ),
+            (
+                "with an explicit deny in a resource control policy",
+                Some(DenyKind::ExplicitRcp),
+                Some(PolicyType::Rcp),
+            ),
+            (
+                "because no service control policy allows the x:Y action",
+                Some(DenyKind::Implicit),
+                Some(PolicyType::Scp),
+            ),
+            (
+                "with an explicit deny in a VPC endpoint policy transitively through a service control policy",
+                Some(DenyKind::ExplicitScp),
+                Some(PolicyType::Scp),
+            ),
             ("with an explicit deny", None, None),
         ];
         for (clause, kind, layer) in cases {
-            let t = format!("User: arn:aws:iam::123456789012:user/JohnDoe is not authorized to perform: \nsns:Publish on resource: arn:aws:sns:us-east-1:123456789012:t {clause}");
+            let t = format!(
+                "User: arn:aws:iam::123456789012:user/JohnDoe is not authorized to perform: \nsns:Publish on resource: arn:aws:sns:us-east-1:123456789012:t {clause}"
+            );
             let f = &recognize(&t)[0];
             assert_eq!(f.deny_kind, kind, "{clause}");
             assert_eq!(f.policy_type, layer, "{clause}");
-            assert_eq!(f.resource.as_deref(), Some("arn:aws:sns:us-east-1:123456789012:t"), "{clause}");
+            assert_eq!(
+                f.resource.as_deref(),
+                Some("arn:aws:sns:us-east-1:123456789012:t"),
+                "{clause}"
+            );
         }
     }
 
@@ -370,12 +488,21 @@ mod tests {
     fn quoted_and_backticked_resources() {
         let t = "User: arn:aws:sts::112233445566:assumed-role/AWSReservedSSO_PermSetName_0123456789abcdef/abcde\nis not authorized to perform: s3:PutObject\non resource: \"arn:aws:s3:::test-bucket/non-encrypted.txt\"\nwith an explicit deny in a resource control policy";
         let f = &recognize(t)[0];
-        assert_eq!(f.resource.as_deref(), Some("arn:aws:s3:::test-bucket/non-encrypted.txt"));
+        assert_eq!(
+            f.resource.as_deref(),
+            Some("arn:aws:s3:::test-bucket/non-encrypted.txt")
+        );
         assert_eq!(f.deny_kind, Some(DenyKind::ExplicitRcp));
         let t2 = "User: `arn:aws:iam::123456789012:user/bob' is not authorized to perform: lambda:GetFunction on resource: `arn:aws:lambda:us-east-1:123456789012:function:f'";
         let f2 = &recognize(t2)[0];
-        assert_eq!(f2.principal_arn.as_deref(), Some("arn:aws:iam::123456789012:user/bob"));
-        assert_eq!(f2.resource.as_deref(), Some("arn:aws:lambda:us-east-1:123456789012:function:f"));
+        assert_eq!(
+            f2.principal_arn.as_deref(),
+            Some("arn:aws:iam::123456789012:user/bob")
+        );
+        assert_eq!(
+            f2.resource.as_deref(),
+            Some("arn:aws:lambda:us-east-1:123456789012:function:f")
+        );
     }
 
     #[test]

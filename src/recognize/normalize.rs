@@ -220,7 +220,10 @@ mod tests {
     #[test]
     fn joins_fixed_width_wrap() {
         let a = "x".repeat(70);
-        let t = format!("{a}\n{}arn:aws:lambda:us-east-1:12345678\n9012:function:f\nnext", "y".repeat(40));
+        let t = format!(
+            "{a}\n{}arn:aws:lambda:us-east-1:12345678\n9012:function:f\nnext",
+            "y".repeat(40)
+        );
         // Only one line has the maximal length: no fixed width is inferred.
         assert!(normalize(&t).contains("12345678\n9012"));
         let w1 = format!("{}arn:aws:lambda:us-ea", "y".repeat(60));

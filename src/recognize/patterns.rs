@@ -126,7 +126,10 @@ static PATTERNS: [Pattern; 22] = [
         r"(?i)your access has been denied by s3,? please make sure your request credentials have permission to ([A-Za-z0-9]+)(?: for ([^\s]+))?",
         |c, _, _| {
             let mut h = Hit::of(Category::IdentityNotAuthorized).action(&format!("s3:{}", &c[1]));
-            h.resource = c.get(2).map(|m| trim_res(m.as_str())).filter(|s| !s.is_empty());
+            h.resource = c
+                .get(2)
+                .map(|m| trim_res(m.as_str()))
+                .filter(|s| !s.is_empty());
             Some(h)
         }
     ),
@@ -182,7 +185,10 @@ static PATTERNS: [Pattern; 22] = [
         }
     ),
     pat!(
-        &["failed due to error accessdenied", "failed with error accessdenied"],
+        &[
+            "failed due to error accessdenied",
+            "failed with error accessdenied"
+        ],
         r"(?i)\b(?:pre ?sign ?up|post ?confirmation|pre ?authentication|post ?authentication|pre ?token ?generation|custom ?message|define ?auth ?challenge|create ?auth ?challenge|verify ?auth ?challenge ?response|user ?migration|custom ?sms ?sender|custom ?email ?sender)\s+(?:invocation\s+)?failed (?:due to|with) error accessdenied",
         |_, _, _| {
             let mut h = Hit::of(Category::InvokePermission).action("lambda:InvokeFunction");
@@ -200,9 +206,16 @@ static PATTERNS: [Pattern; 22] = [
         r"(?i)the request signature we calculated does not match|invalidsignatureexception",
         |_, ctx, at| {
             let w = ctx.window(at, at, 600);
-            let url = ["http/", "x-amzn-", "lambda-url", "function url", "curl ", "cloudfront"]
-                .iter()
-                .any(|m| w.contains(m));
+            let url = [
+                "http/",
+                "x-amzn-",
+                "lambda-url",
+                "function url",
+                "curl ",
+                "cloudfront",
+            ]
+            .iter()
+            .any(|m| w.contains(m));
             url.then(|| Hit::of(Category::FunctionUrlAuth))
         }
     ),
@@ -212,7 +225,10 @@ static PATTERNS: [Pattern; 22] = [
         |_, _, _| Some(Hit::of(Category::OtherPermission))
     ),
     pat!(
-        &["insufficientrolepermissions", "doesn't have permission to perform this operation"],
+        &[
+            "insufficientrolepermissions",
+            "doesn't have permission to perform this operation"
+        ],
         r"(?i)insufficientrolepermissions|the function's execution role doesn't have permission to perform this operation",
         |_, _, _| Some(Hit::of(Category::OtherPermission))
     ),
@@ -291,16 +307,56 @@ mod tests {
     #[test]
     fn lambda_service_messages() {
         let cases: &[(&str, Category, Option<&str>)] = &[
-            ("An error occurred (InvalidParameterValueException) when calling the CreateFunction operation: The role defined for the function cannot be assumed by Lambda.", Category::ExecutionRoleTrust, None),
-            ("The provided execution role does not have permissions to call ReceiveMessage on SQS (Service: AWSLambda; Status Code: 400)", Category::EventSourceMapping, Some("sqs:ReceiveMessage")),
-            ("RetryDashnotifyDashuserLambdaFunction - The provided execution role does not have permissions to callPublish on SNS.", Category::ExecutionRoleMissingPermission, Some("sns:Publish")),
-            ("The provided execution role does not have permissions to call CreateNetworkInterface on EC2", Category::VpcEni, Some("ec2:CreateNetworkInterface")),
-            ("Your access has been denied by EC2, please make sure your function execution role have permission to \n*CreateNetworkInterface*.  EC2 Error Code: UnauthorizedOperation.", Category::VpcEni, Some("ec2:CreateNetworkInterface")),
-            ("Your access has been denied by S3, please make sure your request credentials have permission to GetObject for my-bucket/code.zip. S3 Error Code: AccessDenied.", Category::IdentityNotAuthorized, Some("s3:GetObject")),
-            ("Lambda was unable to decrypt the environment variables because KMS access was denied.", Category::Kms, Some("kms:Decrypt")),
-            ("Execution failed due to configuration error: Invalid permissions on Lambda function", Category::InvokePermission, Some("lambda:InvokeFunction")),
-            ("PostConfirmation invocation failed due to error AccessDeniedException.", Category::InvokePermission, Some("lambda:InvokeFunction")),
-            ("Statement abc is not found in resource policy.", Category::OtherPermission, None),
+            (
+                "An error occurred (InvalidParameterValueException) when calling the CreateFunction operation: The role defined for the function cannot be assumed by Lambda.",
+                Category::ExecutionRoleTrust,
+                None,
+            ),
+            (
+                "The provided execution role does not have permissions to call ReceiveMessage on SQS (Service: AWSLambda; Status Code: 400)",
+                Category::EventSourceMapping,
+                Some("sqs:ReceiveMessage"),
+            ),
+            (
+                "RetryDashnotifyDashuserLambdaFunction - The provided execution role does not have permissions to callPublish on SNS.",
+                Category::ExecutionRoleMissingPermission,
+                Some("sns:Publish"),
+            ),
+            (
+                "The provided execution role does not have permissions to call CreateNetworkInterface on EC2",
+                Category::VpcEni,
+                Some("ec2:CreateNetworkInterface"),
+            ),
+            (
+                "Your access has been denied by EC2, please make sure your function execution role have permission to \n*CreateNetworkInterface*.  EC2 Error Code: UnauthorizedOperation.",
+                Category::VpcEni,
+                Some("ec2:CreateNetworkInterface"),
+            ),
+            (
+                "Your access has been denied by S3, please make sure your request credentials have permission to GetObject for my-bucket/code.zip. S3 Error Code: AccessDenied.",
+                Category::IdentityNotAuthorized,
+                Some("s3:GetObject"),
+            ),
+            (
+                "Lambda was unable to decrypt the environment variables because KMS access was denied.",
+                Category::Kms,
+                Some("kms:Decrypt"),
+            ),
+            (
+                "Execution failed due to configuration error: Invalid permissions on Lambda function",
+                Category::InvokePermission,
+                Some("lambda:InvokeFunction"),
+            ),
+            (
+                "PostConfirmation invocation failed due to error AccessDeniedException.",
+                Category::InvokePermission,
+                Some("lambda:InvokeFunction"),
+            ),
+            (
+                "Statement abc is not found in resource policy.",
+                Category::OtherPermission,
+                None,
+            ),
         ];
         for (text, cat, action) in cases {
             let f = recognize(text);

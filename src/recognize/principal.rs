@@ -118,7 +118,10 @@ impl Principal {
             PrincipalKind::AssumedRole | PrincipalKind::Role => {
                 let part = self.partition.as_deref().unwrap_or("aws");
                 let acct = self.account.as_deref().unwrap_or("<ACCOUNT_ID>");
-                Some(format!("arn:{part}:iam::{acct}:role/{}", self.name.as_deref()?))
+                Some(format!(
+                    "arn:{part}:iam::{acct}:role/{}",
+                    self.name.as_deref()?
+                ))
             }
             _ => None,
         }

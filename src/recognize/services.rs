@@ -104,63 +104,151 @@ pub fn action_for_operation(prefix: &str, operation: &str) -> String {
 /// Streams) are left out on purpose.
 pub fn prefix_for_operation(operation: &str) -> Option<&'static str> {
     let p = match operation {
-        "PutObject" | "GetObject" | "HeadObject" | "DeleteObject" | "DeleteObjects"
-        | "CopyObject" | "ListObjects" | "ListObjectsV2" | "ListBuckets" | "CreateBucket"
-        | "HeadBucket" | "GetBucketPolicy" | "PutBucketPolicy" | "GetBucketLocation"
-        | "PutBucketNotificationConfiguration" | "GetBucketNotificationConfiguration"
-        | "CreateMultipartUpload" | "UploadPart" | "CompleteMultipartUpload"
-        | "GetObjectAcl" | "PutObjectAcl" | "PutObjectTagging" | "GetObjectTagging" => "s3",
+        "PutObject"
+        | "GetObject"
+        | "HeadObject"
+        | "DeleteObject"
+        | "DeleteObjects"
+        | "CopyObject"
+        | "ListObjects"
+        | "ListObjectsV2"
+        | "ListBuckets"
+        | "CreateBucket"
+        | "HeadBucket"
+        | "GetBucketPolicy"
+        | "PutBucketPolicy"
+        | "GetBucketLocation"
+        | "PutBucketNotificationConfiguration"
+        | "GetBucketNotificationConfiguration"
+        | "CreateMultipartUpload"
+        | "UploadPart"
+        | "CompleteMultipartUpload"
+        | "GetObjectAcl"
+        | "PutObjectAcl"
+        | "PutObjectTagging"
+        | "GetObjectTagging" => "s3",
         "GetSecretValue" | "PutSecretValue" | "DescribeSecret" | "CreateSecret"
         | "UpdateSecret" | "ListSecrets" | "RotateSecret" => "secretsmanager",
-        "GetParameter" | "GetParameters" | "GetParametersByPath" | "PutParameter"
-        | "DeleteParameter" | "DescribeParameters" | "SendCommand" => "ssm",
-        "GetItem" | "PutItem" | "UpdateItem" | "DeleteItem" | "Query" | "Scan"
-        | "BatchGetItem" | "BatchWriteItem" | "DescribeTable" | "TransactWriteItems"
-        | "TransactGetItems" | "CreateTable" | "ListTables" => "dynamodb",
-        "SendMessage" | "SendMessageBatch" | "ReceiveMessage" | "DeleteMessage"
-        | "DeleteMessageBatch" | "GetQueueAttributes" | "GetQueueUrl"
-        | "ChangeMessageVisibility" | "PurgeQueue" => "sqs",
+        "GetParameter"
+        | "GetParameters"
+        | "GetParametersByPath"
+        | "PutParameter"
+        | "DeleteParameter"
+        | "DescribeParameters"
+        | "SendCommand" => "ssm",
+        "GetItem" | "PutItem" | "UpdateItem" | "DeleteItem" | "Query" | "Scan" | "BatchGetItem"
+        | "BatchWriteItem" | "DescribeTable" | "TransactWriteItems" | "TransactGetItems"
+        | "CreateTable" | "ListTables" => "dynamodb",
+        "SendMessage"
+        | "SendMessageBatch"
+        | "ReceiveMessage"
+        | "DeleteMessage"
+        | "DeleteMessageBatch"
+        | "GetQueueAttributes"
+        | "GetQueueUrl"
+        | "ChangeMessageVisibility"
+        | "PurgeQueue" => "sqs",
         "Publish" | "PublishBatch" | "Subscribe" | "CreateTopic" | "ListTopics" => "sns",
-        "Decrypt" | "Encrypt" | "GenerateDataKey" | "GenerateDataKeyWithoutPlaintext"
-        | "ReEncrypt" | "CreateGrant" | "DescribeKey" | "GetKeyPolicy" | "Sign" | "Verify" => {
-            "kms"
-        }
-        "Invoke" | "InvokeAsync" | "InvokeWithResponseStream" | "GetFunction"
-        | "GetFunctionConfiguration" | "CreateFunction" | "UpdateFunctionCode"
-        | "UpdateFunctionConfiguration" | "DeleteFunction" | "AddPermission"
-        | "RemovePermission" | "GetPolicy" | "ListFunctions" | "CreateEventSourceMapping"
-        | "UpdateEventSourceMapping" | "DeleteEventSourceMapping"
-        | "ListEventSourceMappings" | "PublishLayerVersion" | "GetLayerVersion"
-        | "AddLayerVersionPermission" | "PublishVersion" | "CreateAlias" | "UpdateAlias"
-        | "CreateFunctionUrlConfig" | "GetFunctionUrlConfig" | "PutFunctionConcurrency"
-        | "ListVersionsByFunction" | "TagResource" | "ListTags" => "lambda",
-        "AssumeRole" | "AssumeRoleWithWebIdentity" | "AssumeRoleWithSAML"
-        | "GetCallerIdentity" | "DecodeAuthorizationMessage" | "GetSessionToken" => "sts",
-        "PassRole" | "CreateRole" | "GetRole" | "AttachRolePolicy" | "PutRolePolicy"
-        | "DetachRolePolicy" | "DeleteRole" | "CreatePolicy" | "ListRoles"
-        | "CreateServiceLinkedRole" | "UpdateAssumeRolePolicy" | "TagRole" => "iam",
-        "CreateNetworkInterface" | "DescribeNetworkInterfaces" | "DeleteNetworkInterface"
-        | "AssignPrivateIpAddresses" | "UnassignPrivateIpAddresses" | "RunInstances"
-        | "DescribeInstances" | "DescribeSecurityGroups" | "DescribeSubnets"
-        | "DescribeVpcs" | "CreateSecurityGroup" => "ec2",
-        "CreateLogGroup" | "CreateLogStream" | "PutLogEvents" | "DescribeLogStreams"
-        | "DescribeLogGroups" | "FilterLogEvents" | "PutRetentionPolicy"
+        "Decrypt"
+        | "Encrypt"
+        | "GenerateDataKey"
+        | "GenerateDataKeyWithoutPlaintext"
+        | "ReEncrypt"
+        | "CreateGrant"
+        | "DescribeKey"
+        | "GetKeyPolicy"
+        | "Sign"
+        | "Verify" => "kms",
+        "Invoke"
+        | "InvokeAsync"
+        | "InvokeWithResponseStream"
+        | "GetFunction"
+        | "GetFunctionConfiguration"
+        | "CreateFunction"
+        | "UpdateFunctionCode"
+        | "UpdateFunctionConfiguration"
+        | "DeleteFunction"
+        | "AddPermission"
+        | "RemovePermission"
+        | "GetPolicy"
+        | "ListFunctions"
+        | "CreateEventSourceMapping"
+        | "UpdateEventSourceMapping"
+        | "DeleteEventSourceMapping"
+        | "ListEventSourceMappings"
+        | "PublishLayerVersion"
+        | "GetLayerVersion"
+        | "AddLayerVersionPermission"
+        | "PublishVersion"
+        | "CreateAlias"
+        | "UpdateAlias"
+        | "CreateFunctionUrlConfig"
+        | "GetFunctionUrlConfig"
+        | "PutFunctionConcurrency"
+        | "ListVersionsByFunction"
+        | "TagResource"
+        | "ListTags" => "lambda",
+        "AssumeRole"
+        | "AssumeRoleWithWebIdentity"
+        | "AssumeRoleWithSAML"
+        | "GetCallerIdentity"
+        | "DecodeAuthorizationMessage"
+        | "GetSessionToken" => "sts",
+        "PassRole"
+        | "CreateRole"
+        | "GetRole"
+        | "AttachRolePolicy"
+        | "PutRolePolicy"
+        | "DetachRolePolicy"
+        | "DeleteRole"
+        | "CreatePolicy"
+        | "ListRoles"
+        | "CreateServiceLinkedRole"
+        | "UpdateAssumeRolePolicy"
+        | "TagRole" => "iam",
+        "CreateNetworkInterface"
+        | "DescribeNetworkInterfaces"
+        | "DeleteNetworkInterface"
+        | "AssignPrivateIpAddresses"
+        | "UnassignPrivateIpAddresses"
+        | "RunInstances"
+        | "DescribeInstances"
+        | "DescribeSecurityGroups"
+        | "DescribeSubnets"
+        | "DescribeVpcs"
+        | "CreateSecurityGroup" => "ec2",
+        "CreateLogGroup"
+        | "CreateLogStream"
+        | "PutLogEvents"
+        | "DescribeLogStreams"
+        | "DescribeLogGroups"
+        | "FilterLogEvents"
+        | "PutRetentionPolicy"
         | "PutSubscriptionFilter" => "logs",
-        "GetShardIterator" | "PutRecords" | "ListShards" | "SubscribeToShard"
+        "GetShardIterator"
+        | "PutRecords"
+        | "ListShards"
+        | "SubscribeToShard"
         | "DescribeStreamSummary" => "kinesis",
         "PutEvents" | "PutRule" | "PutTargets" => "events",
-        "StartExecution" | "StartSyncExecution" | "SendTaskSuccess" | "SendTaskFailure" => {
-            "states"
-        }
-        "BatchGetImage" | "GetDownloadUrlForLayer" | "GetAuthorizationToken"
-        | "BatchCheckLayerAvailability" | "SetRepositoryPolicy" => "ecr",
+        "StartExecution" | "StartSyncExecution" | "SendTaskSuccess" | "SendTaskFailure" => "states",
+        "BatchGetImage"
+        | "GetDownloadUrlForLayer"
+        | "GetAuthorizationToken"
+        | "BatchCheckLayerAvailability"
+        | "SetRepositoryPolicy" => "ecr",
         "PutMetricData" | "GetMetricStatistics" | "GetMetricData" | "PutMetricAlarm" => {
             "cloudwatch"
         }
         "PutTraceSegments" | "PutTelemetryRecords" => "xray",
         "SendEmail" | "SendRawEmail" | "SendTemplatedEmail" => "ses",
-        "AdminCreateUser" | "AdminGetUser" | "AdminUpdateUserAttributes" | "ListUsers"
-        | "AdminInitiateAuth" | "AdminAddUserToGroup" | "AdminDeleteUser" => "cognito-idp",
+        "AdminCreateUser"
+        | "AdminGetUser"
+        | "AdminUpdateUserAttributes"
+        | "ListUsers"
+        | "AdminInitiateAuth"
+        | "AdminAddUserToGroup"
+        | "AdminDeleteUser" => "cognito-idp",
         "CreateStack" | "UpdateStack" | "DescribeStacks" | "DeleteStack" | "CreateChangeSet"
         | "ExecuteChangeSet" => "cloudformation",
         "ExecuteStatement" | "BatchExecuteStatement" => "rds-data",
@@ -226,7 +314,10 @@ mod tests {
 
     #[test]
     fn sdk_service_names() {
-        assert_eq!(prefix_for_service_name("AmazonDynamoDBv2"), Some("dynamodb"));
+        assert_eq!(
+            prefix_for_service_name("AmazonDynamoDBv2"),
+            Some("dynamodb")
+        );
         assert_eq!(prefix_for_service_name("AWSLambdaInternal"), Some("lambda"));
         assert_eq!(prefix_for_service_name("Amazon S3"), Some("s3"));
         assert_eq!(prefix_for_service_name("SQS"), Some("sqs"));
@@ -249,14 +340,24 @@ mod tests {
             action_for_operation("lambda", "GetFunction20150331v2"),
             "lambda:GetFunction"
         );
-        assert_eq!(action_for_operation("lambda", "Invoke"), "lambda:InvokeFunction");
+        assert_eq!(
+            action_for_operation("lambda", "Invoke"),
+            "lambda:InvokeFunction"
+        );
         assert_eq!(action_for_operation("s3", "GetObject"), "s3:GetObject");
     }
 
     #[test]
     fn operations() {
-        assert_eq!(prefix_for_operation("GetSecretValue"), Some("secretsmanager"));
-        assert_eq!(prefix_for_operation("PutRecord"), None, "ambiguous names stay unknown");
+        assert_eq!(
+            prefix_for_operation("GetSecretValue"),
+            Some("secretsmanager")
+        );
+        assert_eq!(
+            prefix_for_operation("PutRecord"),
+            None,
+            "ambiguous names stay unknown"
+        );
         assert!(is_poll_action("sqs:receivemessage"));
         assert!(!is_poll_action("sqs:sendmessage"));
         assert!(is_eni_action("ec2:createnetworkinterface"));

@@ -1,0 +1,291 @@
+//! Languages and the interface's own strings (labels, headings, descriptions of categories
+//! and deny kinds). The troubleshooting content itself lives in the tree; these are the words
+//! around it. Both come from `assets/`, in English, Japanese and Traditional Chinese.
+
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::LazyLock;
+
+/// A language the tool speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Lang {
+    #[default]
+    En,
+    Ja,
+    ZhTw,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 3] = [Lang::En, Lang::Ja, Lang::ZhTw];
+
+    /// The code used in `--lang` and in the asset files.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Ja => "ja",
+            Lang::ZhTw => "zh-TW",
+        }
+    }
+
+    /// Parses `en`, `ja`, `zh-TW` (and the locale spellings `ja_JP.UTF-8`, `zh_TW`, `zh-Hant`).
+    pub fn parse(s: &str) -> Option<Lang> {
+        let l = s.trim().to_ascii_lowercase().replace('_', "-");
+        if l.is_empty() {
+            return None;
+        }
+        if l == "c" || l == "posix" || l.starts_with("en") {
+            return Some(Lang::En);
+        }
+        if l.starts_with("ja") {
+            return Some(Lang::Ja);
+        }
+        if l.starts_with("zh") {
+            // Traditional Chinese is the Chinese we ship; a Simplified locale reads it better
+            // than English.
+            return Some(Lang::ZhTw);
+        }
+        None
+    }
+
+    /// The language from the locale variables, in POSIX precedence (LC_ALL, LC_MESSAGES,
+    /// LANG); English when none names a language we speak.
+    pub fn from_env_vars(get: impl Fn(&str) -> Option<String>) -> Lang {
+        for var in ["LC_ALL", "LC_MESSAGES", "LANG"] {
+            if let Some(v) = get(var).filter(|v| !v.trim().is_empty()) {
+                // The first set variable decides, as POSIX says, even if we do not speak it.
+                return Lang::parse(&v).unwrap_or(Lang::En);
+            }
+        }
+        Lang::En
+    }
+
+    pub fn from_env() -> Lang {
+        Lang::from_env_vars(|k| std::env::var(k).ok())
+    }
+}
+
+impl fmt::Display for Lang {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+/// A text in every language, as the asset files write it: `{"en": .., "ja": .., "zh-TW": ..}`.
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Text {
+    #[serde(default)]
+    pub en: String,
+    #[serde(default)]
+    pub ja: String,
+    #[serde(default, rename = "zh-TW")]
+    pub zh_tw: String,
+}
+
+impl Text {
+    pub fn get(&self, lang: Lang) -> &str {
+        let s = match lang {
+            Lang::En => &self.en,
+            Lang::Ja => &self.ja,
+            Lang::ZhTw => &self.zh_tw,
+        };
+        if s.is_empty() { &self.en } else { s }
+    }
+
+    /// The languages whose text is missing or blank.
+    pub fn missing(&self) -> Vec<Lang> {
+        Lang::ALL
+            .into_iter()
+            .filter(|&l| {
+                let s = match l {
+                    Lang::En => &self.en,
+                    Lang::Ja => &self.ja,
+                    Lang::ZhTw => &self.zh_tw,
+                };
+                s.trim().is_empty()
+            })
+            .collect()
+    }
+
+    /// Every language's text, for checks that look at all of them.
+    pub fn all(&self) -> [&str; 3] {
+        [&self.en, &self.ja, &self.zh_tw]
+    }
+}
+
+/// A list of texts in every language (same length in each).
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct TextList {
+    #[serde(default)]
+    pub en: Vec<String>,
+    #[serde(default)]
+    pub ja: Vec<String>,
+    #[serde(default, rename = "zh-TW")]
+    pub zh_tw: Vec<String>,
+}
+
+impl TextList {
+    pub fn get(&self, lang: Lang) -> &[String] {
+        let v = match lang {
+            Lang::En => &self.en,
+            Lang::Ja => &self.ja,
+            Lang::ZhTw => &self.zh_tw,
+        };
+        if v.is_empty() { &self.en } else { v }
+    }
+
+    pub fn all(&self) -> [&Vec<String>; 3] {
+        [&self.en, &self.ja, &self.zh_tw]
+    }
+}
+
+static UI_JSON: &str = include_str!("../assets/i18n/ui.json");
+
+static UI: LazyLock<BTreeMap<String, Text>> =
+    LazyLock::new(|| serde_json::from_str(UI_JSON).unwrap_or_default());
+
+/// An interface string by key. A missing key shows the key itself (the test suite makes sure
+/// none is missing).
+pub fn ui(key: &'static str, lang: Lang) -> &'static str {
+    UI.get(key).map(|t| t.get(lang)).unwrap_or(key)
+}
+
+/// Every key the code asks for. The test suite checks that each has all three languages.
+pub const KEYS: &[&str] = &[
+    "no_finding",
+    "no_finding_hint",
+    "finding",
+    "findings_count",
+    "denied",
+    "principal",
+    "action",
+    "resource",
+    "operation",
+    "policy_type",
+    "deny",
+    "deny_explicit",
+    "deny_implicit",
+    "deny_unknown",
+    "deny_implicit_plain",
+    "policy_arn",
+    "authorization_id",
+    "authorization_hint",
+    "encoded_hint",
+    "category",
+    "path",
+    "from_message",
+    "from_evidence",
+    "assumed",
+    "answered",
+    "fix",
+    "policy_json",
+    "policy_target",
+    "read_commands",
+    "change_commands",
+    "change_note",
+    "open_questions",
+    "still_failing",
+    "docs",
+    "excerpt",
+    "summary_with_principal",
+    "summary_without_principal",
+    "summary_with_principal_no_resource",
+    "summary_without_principal_no_resource",
+    "summary_no_action",
+    "not_given",
+    "report_title",
+    "explicit_wins",
+    "target.identity",
+    "target.resource",
+    "target.trust",
+    "target.boundary",
+    "target.session",
+    "target.scp",
+    "target.rcp",
+    "target.vpce",
+    "target.key_policy",
+    "target.repository_policy",
+    "target.layer_policy",
+    "target.bucket_policy",
+    "target.queue_policy",
+    "target.none",
+    "cat.identity_not_authorized",
+    "cat.pass_role",
+    "cat.invoke_permission",
+    "cat.execution_role_trust",
+    "cat.vpc_eni",
+    "cat.execution_role_missing_permission",
+    "cat.cloudwatch_logs",
+    "cat.event_source_mapping",
+    "cat.kms",
+    "cat.cross_account_assume_role",
+    "cat.layer_access",
+    "cat.ecr_image_access",
+    "cat.function_url_auth",
+    "cat.other_permission",
+    "layer.identity",
+    "layer.resource",
+    "layer.scp",
+    "layer.rcp",
+    "layer.boundary",
+    "layer.session",
+    "layer.vpce",
+    "layer.trust",
+];
+
+/// Fills `{name}` slots in an interface string.
+pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
+    let mut out = template.to_string();
+    for (k, v) in args {
+        out = out.replace(&format!("{{{k}}}"), v);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locale_precedence() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |k: &str| {
+                pairs
+                    .iter()
+                    .find(|(n, _)| *n == k)
+                    .map(|(_, v)| v.to_string())
+            }
+        };
+        assert_eq!(
+            Lang::from_env_vars(env(&[("LANG", "ja_JP.UTF-8")])),
+            Lang::Ja
+        );
+        assert_eq!(
+            Lang::from_env_vars(env(&[("LC_ALL", "zh_TW.UTF-8"), ("LANG", "ja_JP.UTF-8")])),
+            Lang::ZhTw
+        );
+        assert_eq!(
+            Lang::from_env_vars(env(&[("LC_MESSAGES", "C"), ("LANG", "ja_JP.UTF-8")])),
+            Lang::En
+        );
+        assert_eq!(Lang::from_env_vars(env(&[])), Lang::En);
+        assert_eq!(
+            Lang::from_env_vars(env(&[("LANG", "de_DE.UTF-8")])),
+            Lang::En
+        );
+    }
+
+    #[test]
+    fn every_ui_key_in_every_language() {
+        let map: BTreeMap<String, Text> = serde_json::from_str(UI_JSON).expect("ui.json parses");
+        for k in KEYS {
+            let t = map.get(*k).unwrap_or_else(|| panic!("ui.json lacks {k}"));
+            assert!(t.missing().is_empty(), "{k} lacks {:?}", t.missing());
+        }
+        for k in map.keys() {
+            assert!(KEYS.contains(&k.as_str()), "ui.json has unused key {k}");
+        }
+    }
+}

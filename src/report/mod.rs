@@ -1,0 +1,410 @@
+//! Renderings of diagnoses: text for people at a terminal, Markdown for a ticket or a support
+//! case, JSON for machines (the DESIGN.md `explain --output json` contract). Everything passes
+//! through secret redaction on the way out.
+
+pub mod wrap;
+
+use crate::diagnose::{Diagnosis, category_key, target_key};
+use crate::i18n::{Lang, fill, ui};
+use serde_json::{Value, json};
+use std::fmt::Write;
+
+/// An output format (`--output`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Format {
+    #[default]
+    Text,
+    Json,
+    Markdown,
+}
+
+/// Terminal styling; all no-ops when colour is off.
+#[derive(Debug, Clone, Copy)]
+pub struct Style {
+    pub color: bool,
+    pub width: usize,
+}
+
+impl Style {
+    fn paint(&self, code: &str, s: &str) -> String {
+        if self.color {
+            format!("\x1b[{code}m{s}\x1b[0m")
+        } else {
+            s.to_string()
+        }
+    }
+    pub fn bold(&self, s: &str) -> String {
+        self.paint("1", s)
+    }
+    pub fn dim(&self, s: &str) -> String {
+        self.paint("2", s)
+    }
+    pub fn red(&self, s: &str) -> String {
+        self.paint("1;31", s)
+    }
+    pub fn yellow(&self, s: &str) -> String {
+        self.paint("33", s)
+    }
+    pub fn green(&self, s: &str) -> String {
+        self.paint("32", s)
+    }
+    pub fn cyan(&self, s: &str) -> String {
+        self.paint("36", s)
+    }
+}
+
+/// The JSON of one diagnosis: DESIGN.md's fields first, then what reports add.
+pub fn finding_json(d: &Diagnosis, lang: Lang) -> Value {
+    let f = &d.finding;
+    let followups: Vec<Value> = d
+        .followups(lang)
+        .into_iter()
+        .map(|x| json!({"key": x.key, "title": x.title, "items": x.items}))
+        .collect();
+    json!({
+        "category": f.category.as_str(),
+        "action": f.action,
+        "principal_arn": f.principal_arn,
+        "resource": f.resource,
+        "deny_kind": f.deny_kind.map(|k| k.as_str()),
+        "policy_arn": f.policy_arn,
+        "authorization_id": f.authorization_id,
+        "entry_node": d.entry_node(),
+        "summary": d.summary(lang),
+        "steps": d.steps(lang),
+        "fix": {
+            "node": d.fix_node().id,
+            "title": d.fix_title(lang),
+            "explanation": d.fix_body(lang),
+            "target": d.fix_target(),
+            "policy": d.policy(),
+            "commands": d.change_commands(),
+            "read_commands": d.read_commands(),
+            "docs": d.docs(),
+        },
+        "policy_type": f.policy_type.map(|t| t.as_str()),
+        "explicit": f.explicit,
+        "operation": f.operation,
+        "error_code": f.error_code,
+        "service_principal": f.service_principal,
+        "encoded_message": f.encoded_message,
+        "open_questions": d.open_questions(lang),
+        "still_failing": followups,
+        "excerpt": f.excerpt,
+    })
+}
+
+/// `explain --output json`.
+pub fn json(diagnoses: &[Diagnosis], lang: Lang) -> String {
+    let v = json!({
+        "findings": diagnoses.iter().map(|d| finding_json(d, lang)).collect::<Vec<_>>()
+    });
+    let s = serde_json::to_string_pretty(&v).unwrap_or_else(|_| "{\"findings\": []}".into());
+    crate::redact::redact(&s).into_owned() + "\n"
+}
+
+fn pretty(v: &Value) -> String {
+    serde_json::to_string_pretty(v).unwrap_or_default()
+}
+
+/// `explain` for people.
+pub fn text(diagnoses: &[Diagnosis], lang: Lang, style: Style) -> String {
+    let mut out = String::new();
+    if diagnoses.is_empty() {
+        let _ = writeln!(out, "{}", style.green(ui("no_finding", lang)));
+        for l in wrap::wrap(ui("no_finding_hint", lang), style.width) {
+            let _ = writeln!(out, "{}", style.dim(&l));
+        }
+        return out;
+    }
+    let n = diagnoses.len();
+    if n > 1 {
+        let count = fill(ui("findings_count", lang), &[("n", &n.to_string())]);
+        let _ = writeln!(out, "{}\n", style.bold(&count));
+    }
+    let w = style.width;
+    for (i, d) in diagnoses.iter().enumerate() {
+        let f = &d.finding;
+        let head = if n > 1 {
+            format!("[{}/{n}] {}", i + 1, ui(category_key(f), lang))
+        } else {
+            ui(category_key(f), lang).to_string()
+        };
+        let rule = "─".repeat(w.saturating_sub(wrap::width(&head) + 4).min(60));
+        let _ = writeln!(
+            out,
+            "{} {}",
+            style.red(&format!("━━ {head}")),
+            style.dim(&rule)
+        );
+        let not_given = ui("not_given", lang);
+        let rows: Vec<(&str, String)> = vec![
+            ("excerpt", f.excerpt.clone()),
+            (
+                "principal",
+                f.principal_arn.clone().unwrap_or_else(|| not_given.into()),
+            ),
+            (
+                "action",
+                f.action.clone().unwrap_or_else(|| not_given.into()),
+            ),
+            (
+                "resource",
+                f.resource.clone().unwrap_or_else(|| not_given.into()),
+            ),
+            ("deny", d.deny_text(lang)),
+        ];
+        let label_w = rows
+            .iter()
+            .map(|(k, _)| wrap::width(ui(k, lang)))
+            .max()
+            .unwrap_or(10)
+            + 2;
+        for (k, v) in rows {
+            let label = ui(k, lang);
+            let pad = " ".repeat(label_w.saturating_sub(wrap::width(label)));
+            let lines = wrap::wrap(&v, w.saturating_sub(label_w).max(20));
+            for (j, l) in lines.iter().enumerate() {
+                if j == 0 {
+                    let _ = writeln!(out, "{}{pad}{l}", style.bold(label));
+                } else {
+                    let _ = writeln!(out, "{}{l}", " ".repeat(label_w));
+                }
+            }
+        }
+        if let Some(p) = &f.policy_arn {
+            let _ = writeln!(out, "{}  {p}", style.bold(ui("policy_arn", lang)));
+        }
+        if let Some(a) = &f.authorization_id {
+            let _ = writeln!(out, "{}  {a}", style.bold(ui("authorization_id", lang)));
+            for l in wrap::wrap(ui("authorization_hint", lang), w) {
+                let _ = writeln!(out, "{}", style.dim(&l));
+            }
+        }
+        out.push('\n');
+        for l in wrap::wrap(&d.summary(lang), w) {
+            let _ = writeln!(out, "{l}");
+        }
+        if d.explicit() {
+            for l in wrap::wrap(ui("explicit_wins", lang), w) {
+                let _ = writeln!(out, "{}", style.yellow(&l));
+            }
+        }
+        let steps = d.steps(lang);
+        if !steps.is_empty() {
+            let _ = writeln!(out, "\n{}", style.bold(ui("path", lang)));
+            for s in steps {
+                for (j, l) in wrap::wrap(&s, w.saturating_sub(4)).iter().enumerate() {
+                    let bullet = if j == 0 { "  • " } else { "    " };
+                    let _ = writeln!(out, "{bullet}{l}");
+                }
+            }
+        }
+        let _ = writeln!(
+            out,
+            "\n{} {}",
+            style.green(&format!("{}:", ui("fix", lang))),
+            style.bold(&d.fix_title(lang))
+        );
+        for l in wrap::wrap(&d.fix_body(lang), w.saturating_sub(2)) {
+            let _ = writeln!(out, "  {l}");
+        }
+        let _ = writeln!(
+            out,
+            "  {} {}",
+            style.dim(&format!("{}:", ui("policy_target", lang))),
+            ui(target_key(d.fix_target()), lang)
+        );
+        if let Some(p) = d.policy() {
+            let _ = writeln!(out, "\n  {}", style.bold(ui("policy_json", lang)));
+            for l in pretty(&p).lines() {
+                let _ = writeln!(out, "    {}", style.cyan(l));
+            }
+        }
+        let read = d.read_commands();
+        if !read.is_empty() {
+            let _ = writeln!(out, "\n  {}", style.bold(ui("read_commands", lang)));
+            if f.encoded_message.is_some() {
+                for l in wrap::wrap(ui("encoded_hint", lang), w.saturating_sub(4)) {
+                    let _ = writeln!(out, "    {}", style.dim(&l));
+                }
+            }
+            for c in read {
+                let _ = writeln!(out, "    $ {c}");
+            }
+        }
+        let change = d.change_commands();
+        if !change.is_empty() {
+            let _ = writeln!(
+                out,
+                "\n  {}",
+                style.yellow(&style.bold(ui("change_commands", lang)))
+            );
+            let _ = writeln!(out, "    {}", style.dim(ui("change_note", lang)));
+            for c in change {
+                let _ = writeln!(out, "    $ {c}");
+            }
+        }
+        let open = d.open_questions(lang);
+        if !open.is_empty() {
+            let _ = writeln!(out, "\n{}", style.bold(ui("open_questions", lang)));
+            for q in open {
+                for (j, l) in wrap::wrap(&q, w.saturating_sub(6)).iter().enumerate() {
+                    let bullet = if j == 0 { "  [ ] " } else { "      " };
+                    let _ = writeln!(out, "{bullet}{l}");
+                }
+            }
+        }
+        let followups = d.followups(lang);
+        if !followups.is_empty() {
+            let _ = writeln!(out, "\n{}", style.bold(ui("still_failing", lang)));
+            for fu in followups {
+                let _ = writeln!(out, "  {}", style.bold(&fu.title));
+                for item in fu.items {
+                    for (j, l) in wrap::wrap(&item, w.saturating_sub(6)).iter().enumerate() {
+                        let bullet = if j == 0 { "    - " } else { "      " };
+                        let _ = writeln!(out, "{bullet}{l}");
+                    }
+                }
+            }
+        }
+        let docs = d.docs();
+        if !docs.is_empty() {
+            let _ = writeln!(out, "\n{}", style.bold(ui("docs", lang)));
+            for u in docs {
+                let _ = writeln!(out, "  {}", style.dim(&u));
+            }
+        }
+        if i + 1 < n {
+            out.push('\n');
+        }
+    }
+    crate::redact::redact(&out).into_owned()
+}
+
+/// `explain --output markdown`: a section per finding, ready for a ticket.
+pub fn markdown(diagnoses: &[Diagnosis], lang: Lang) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "# {}\n", ui("report_title", lang));
+    if diagnoses.is_empty() {
+        let _ = writeln!(
+            out,
+            "{}\n\n{}",
+            ui("no_finding", lang),
+            ui("no_finding_hint", lang)
+        );
+        return out;
+    }
+    for (i, d) in diagnoses.iter().enumerate() {
+        let f = &d.finding;
+        let _ = writeln!(out, "## {}. {}\n", i + 1, ui(category_key(f), lang));
+        let _ = writeln!(out, "> {}\n", f.excerpt.replace('\n', " "));
+        let not_given = ui("not_given", lang);
+        let _ = writeln!(out, "| | |\n|---|---|");
+        let cell = |s: &str| s.replace('|', "\\|");
+        let rows: Vec<(&str, String)> = vec![
+            ("category", format!("`{}`", f.category)),
+            (
+                "principal",
+                f.principal_arn
+                    .as_deref()
+                    .map(|p| format!("`{p}`"))
+                    .unwrap_or_else(|| not_given.into()),
+            ),
+            (
+                "action",
+                f.action
+                    .as_deref()
+                    .map(|p| format!("`{p}`"))
+                    .unwrap_or_else(|| not_given.into()),
+            ),
+            (
+                "resource",
+                f.resource
+                    .as_deref()
+                    .map(|p| format!("`{p}`"))
+                    .unwrap_or_else(|| not_given.into()),
+            ),
+            ("deny", d.deny_text(lang)),
+        ];
+        for (k, v) in rows {
+            let _ = writeln!(out, "| {} | {} |", ui(k, lang), cell(&v));
+        }
+        if let Some(p) = &f.policy_arn {
+            let _ = writeln!(out, "| {} | `{p}` |", ui("policy_arn", lang));
+        }
+        if let Some(a) = &f.authorization_id {
+            let _ = writeln!(out, "| {} | `{a}` |", ui("authorization_id", lang));
+        }
+        let _ = writeln!(out, "\n{}\n", d.summary(lang));
+        if d.explicit() {
+            let _ = writeln!(out, "**{}**\n", ui("explicit_wins", lang));
+        }
+        let steps = d.steps(lang);
+        if !steps.is_empty() {
+            let _ = writeln!(out, "### {}\n", ui("path", lang));
+            for s in steps {
+                let _ = writeln!(out, "1. {s}");
+            }
+            out.push('\n');
+        }
+        let _ = writeln!(out, "### {}: {}\n", ui("fix", lang), d.fix_title(lang));
+        let _ = writeln!(out, "{}\n", d.fix_body(lang));
+        let _ = writeln!(
+            out,
+            "*{}:* {}\n",
+            ui("policy_target", lang),
+            ui(target_key(d.fix_target()), lang)
+        );
+        if let Some(p) = d.policy() {
+            let _ = writeln!(out, "```json\n{}\n```\n", pretty(&p));
+        }
+        let read = d.read_commands();
+        if !read.is_empty() {
+            let _ = writeln!(
+                out,
+                "**{}**\n\n```sh\n{}\n```\n",
+                ui("read_commands", lang),
+                read.join("\n")
+            );
+        }
+        let change = d.change_commands();
+        if !change.is_empty() {
+            let _ = writeln!(
+                out,
+                "**{}** — {}\n\n```sh\n{}\n```\n",
+                ui("change_commands", lang),
+                ui("change_note", lang),
+                change.join("\n")
+            );
+        }
+        let open = d.open_questions(lang);
+        if !open.is_empty() {
+            let _ = writeln!(out, "### {}\n", ui("open_questions", lang));
+            for q in open {
+                let _ = writeln!(out, "- [ ] {q}");
+            }
+            out.push('\n');
+        }
+        let followups = d.followups(lang);
+        if !followups.is_empty() {
+            let _ = writeln!(out, "### {}\n", ui("still_failing", lang));
+            for fu in followups {
+                let _ = writeln!(out, "**{}**\n", fu.title);
+                for item in fu.items {
+                    let _ = writeln!(out, "- {item}");
+                }
+                out.push('\n');
+            }
+        }
+        let docs = d.docs();
+        if !docs.is_empty() {
+            let _ = writeln!(out, "### {}\n", ui("docs", lang));
+            for u in docs {
+                let _ = writeln!(out, "- <{u}>");
+            }
+            out.push('\n');
+        }
+    }
+    crate::redact::redact(&out).into_owned()
+}

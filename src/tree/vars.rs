@@ -1,0 +1,499 @@
+//! What the tree knows about a finding: the *facts* that answer questions automatically, and
+//! the *variables* that fill `{{placeholders}}` in texts, policies and commands with the
+//! user's own ARNs.
+
+use crate::recognize::{Category, Finding, PolicyType, PrincipalKind};
+use std::collections::BTreeMap;
+
+/// The facts a question may name, with the values an answer's `when` may hold.
+pub const FACTS: &[(&str, &[&str])] = &[
+    ("deny", &["explicit", "implicit"]),
+    (
+        "layer",
+        &[
+            "identity", "resource", "scp", "rcp", "boundary", "session", "vpce", "trust",
+        ],
+    ),
+    (
+        "principal_kind",
+        &[
+            "user",
+            "role",
+            "assumed_role",
+            "root",
+            "federated",
+            "service",
+            "anonymous",
+        ],
+    ),
+    (
+        "caller_service",
+        &[
+            "s3",
+            "sns",
+            "events",
+            "apigateway",
+            "cognito-idp",
+            "config",
+            "logs",
+            "iot",
+            "elasticloadbalancing",
+            "secretsmanager",
+            "other",
+        ],
+    ),
+    ("account_relation", &["same", "cross"]),
+    (
+        "source_type",
+        &["sqs", "kinesis", "dynamodb", "kafka", "mq", "docdb"],
+    ),
+    ("has_resource", &["yes", "no"]),
+];
+
+/// The placeholders texts, policies and commands may use.
+pub const PLACEHOLDERS: &[&str] = &[
+    "function_name",
+    "function_arn",
+    "role_name",
+    "role_arn",
+    "principal_arn",
+    "principal_name",
+    "principal_entity",
+    "action",
+    "resource",
+    "account_id",
+    "region",
+    "partition",
+    "source_arn",
+    "source_account",
+    "service_principal",
+    "policy_arn",
+    "layer_arn",
+    "authorization_id",
+    "encoded_message",
+    "operation",
+    "queue_arn",
+    "stream_arn",
+    "kms_key_arn",
+    "log_group_arn",
+    "target_role_arn",
+];
+
+/// The names inside `{{...}}` in `s`, in order.
+pub fn placeholders_in(s: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = s;
+    while let Some(i) = rest.find("{{") {
+        let after = &rest[i + 2..];
+        let Some(j) = after.find("}}") else { break };
+        out.push(after[..j].trim());
+        rest = &after[j + 2..];
+    }
+    out
+}
+
+/// Facts about one finding (only those the message gives).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Facts(pub BTreeMap<&'static str, String>);
+
+impl Facts {
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0.get(name).map(String::as_str)
+    }
+
+    pub fn from_finding(f: &Finding) -> Facts {
+        let mut m = BTreeMap::new();
+        if let Some(e) = f.explicit {
+            m.insert("deny", if e { "explicit" } else { "implicit" }.to_string());
+        }
+        if let Some(t) = f.policy_type {
+            m.insert("layer", t.as_str().to_string());
+        }
+        let principal = f.principal();
+        if let Some(p) = &principal {
+            let kind = match p.kind {
+                PrincipalKind::Unknown => None,
+                k => Some(k.as_str()),
+            };
+            if let Some(k) = kind {
+                m.insert("principal_kind", k.to_string());
+            }
+        }
+        let service = f.service_principal.clone().or_else(|| {
+            principal
+                .as_ref()
+                .filter(|p| p.kind == PrincipalKind::Service)
+                .map(|p| p.raw.clone())
+        });
+        if let Some(s) = service {
+            if principal.is_none() {
+                m.insert("principal_kind", "service".to_string());
+            }
+            let name = s.split('.').next().unwrap_or("").to_string();
+            let known = FACTS
+                .iter()
+                .find(|(n, _)| *n == "caller_service")
+                .is_some_and(|(_, v)| v.contains(&name.as_str()));
+            m.insert("caller_service", if known { name } else { "other".into() });
+        }
+        let resource_account = f.resource.as_deref().and_then(arn_account);
+        let principal_account = principal.as_ref().and_then(|p| p.account.clone());
+        if let (Some(a), Some(b)) = (&resource_account, &principal_account) {
+            m.insert(
+                "account_relation",
+                if a == b { "same" } else { "cross" }.to_string(),
+            );
+        }
+        if let Some(st) = source_type(f) {
+            m.insert("source_type", st.to_string());
+        }
+        m.insert(
+            "has_resource",
+            if f.resource.as_deref().is_some_and(|r| r != "*") {
+                "yes"
+            } else {
+                "no"
+            }
+            .to_string(),
+        );
+        Facts(m)
+    }
+}
+
+fn source_type(f: &Finding) -> Option<&'static str> {
+    let from = |s: &str| -> Option<&'static str> {
+        let s = s.to_ascii_lowercase();
+        if s.starts_with("sqs:") || s.contains(":sqs:") {
+            Some("sqs")
+        } else if s.starts_with("kinesis:") || s.contains(":kinesis:") {
+            Some("kinesis")
+        } else if s.starts_with("dynamodb:") || s.contains(":dynamodb:") {
+            Some("dynamodb")
+        } else if s.starts_with("kafka") || s.contains(":kafka:") {
+            Some("kafka")
+        } else if s.starts_with("mq:") || s.contains(":mq:") {
+            Some("mq")
+        } else {
+            None
+        }
+    };
+    if f.category != Category::EventSourceMapping {
+        return None;
+    }
+    f.action
+        .as_deref()
+        .and_then(from)
+        .or_else(|| f.resource.as_deref().and_then(from))
+}
+
+/// The 12-digit account of an ARN, when it has one.
+pub fn arn_account(arn: &str) -> Option<String> {
+    let parts: Vec<&str> = arn.splitn(6, ':').collect();
+    if parts.len() < 6 || parts[0] != "arn" {
+        return None;
+    }
+    let a = parts[4];
+    (a.len() == 12 && a.bytes().all(|b| b.is_ascii_digit())).then(|| a.to_string())
+}
+
+fn arn_part(arn: &str, idx: usize) -> Option<String> {
+    let parts: Vec<&str> = arn.splitn(6, ':').collect();
+    if parts.len() < 6 || parts[0] != "arn" {
+        return None;
+    }
+    Some(parts[idx].to_string()).filter(|s| !s.is_empty())
+}
+
+/// Values for placeholders. Unknown ones render as `<NAME>`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Vars(pub BTreeMap<&'static str, String>);
+
+impl Vars {
+    pub fn set(&mut self, k: &'static str, v: impl Into<String>) {
+        let v = v.into();
+        if !v.trim().is_empty() {
+            self.0.insert(k, v);
+        }
+    }
+
+    pub fn get(&self, k: &str) -> Option<&str> {
+        self.0.get(k).map(String::as_str)
+    }
+
+    /// Fills every `{{name}}` in `s`.
+    pub fn fill(&self, s: &str) -> String {
+        let mut out = String::with_capacity(s.len());
+        let mut rest = s;
+        while let Some(i) = rest.find("{{") {
+            out.push_str(&rest[..i]);
+            let after = &rest[i + 2..];
+            let Some(j) = after.find("}}") else {
+                out.push_str(&rest[i..]);
+                return out;
+            };
+            let name = after[..j].trim();
+            match self.get(name) {
+                Some(v) => out.push_str(v),
+                None => {
+                    out.push('<');
+                    out.push_str(&name.to_ascii_uppercase());
+                    out.push('>');
+                }
+            }
+            rest = &after[j + 2..];
+        }
+        out.push_str(rest);
+        out
+    }
+
+    /// Fills every string of a JSON document.
+    pub fn fill_json(&self, v: &serde_json::Value) -> serde_json::Value {
+        use serde_json::Value;
+        match v {
+            Value::String(s) => Value::String(self.fill(s)),
+            Value::Array(a) => Value::Array(a.iter().map(|x| self.fill_json(x)).collect()),
+            Value::Object(o) => Value::Object(
+                o.iter()
+                    .map(|(k, x)| (self.fill(k), self.fill_json(x)))
+                    .collect(),
+            ),
+            other => other.clone(),
+        }
+    }
+
+    /// What a finding tells about the placeholders.
+    pub fn from_finding(f: &Finding) -> Vars {
+        let mut v = Vars::default();
+        let principal = f.principal();
+        let action = f.action.clone().unwrap_or_default();
+        let action_lower = action.to_ascii_lowercase();
+        v.set("action", action.clone());
+        if let Some(op) = &f.operation {
+            v.set("operation", op.clone());
+        } else if let Some((_, op)) = action.split_once(':') {
+            v.set("operation", op);
+        }
+        if let Some(r) = &f.resource {
+            v.set("resource", r.clone());
+        }
+        if let Some(p) = &f.principal_arn {
+            v.set("principal_arn", p.clone());
+        }
+        if let Some(x) = &f.policy_arn {
+            v.set("policy_arn", x.clone());
+        }
+        if let Some(x) = &f.authorization_id {
+            v.set("authorization_id", x.clone());
+        }
+        if let Some(x) = &f.encoded_message {
+            v.set("encoded_message", x.clone());
+        }
+        if let Some(s) = &f.service_principal {
+            v.set("service_principal", s.clone());
+        } else if let Some(p) = principal
+            .as_ref()
+            .filter(|p| p.kind == PrincipalKind::Service)
+        {
+            v.set("service_principal", p.raw.clone());
+        }
+
+        // Account, region, partition: from the resource ARN first, then the principal.
+        let res = f.resource.as_deref().unwrap_or("");
+        let account =
+            arn_account(res).or_else(|| principal.as_ref().and_then(|p| p.account.clone()));
+        if let Some(a) = &account {
+            v.set("account_id", a.clone());
+            v.set("source_account", a.clone());
+        }
+        if let Some(r) = arn_part(res, 3) {
+            v.set("region", r);
+        }
+        let partition = arn_part(res, 1)
+            .or_else(|| principal.as_ref().and_then(|p| p.partition.clone()))
+            .unwrap_or_else(|| "aws".to_string());
+        v.set("partition", partition);
+
+        // The principal's own name and kind, for put-user-policy / put-role-policy.
+        if let Some(p) = &principal {
+            match p.kind {
+                PrincipalKind::User => {
+                    v.set("principal_entity", "user");
+                    if let Some(n) = &p.name {
+                        v.set("principal_name", n.clone());
+                    }
+                }
+                PrincipalKind::Role | PrincipalKind::AssumedRole => {
+                    v.set("principal_entity", "role");
+                    if let Some(n) = &p.name {
+                        v.set("principal_name", n.clone());
+                    }
+                }
+                _ => {}
+            }
+        }
+
+        // The function and its execution role.
+        let is_function_arn = res.contains(":lambda:") && res.contains(":function:");
+        if is_function_arn {
+            let base = function_base_arn(res);
+            v.set("function_arn", base.clone());
+            if let Some(name) = base.rsplit(':').next() {
+                v.set("function_name", name);
+            }
+        } else if action_lower.starts_with("lambda:")
+            && !res.is_empty()
+            && res != "*"
+            && !res.starts_with("arn:")
+        {
+            // The doc's example: "on resource: my-function".
+            v.set("function_name", res);
+        }
+        let function_side = matches!(
+            f.category,
+            Category::ExecutionRoleMissingPermission
+                | Category::CloudwatchLogs
+                | Category::EventSourceMapping
+                | Category::VpcEni
+                | Category::Kms
+                | Category::CrossAccountAssumeRole
+        );
+        if function_side {
+            if let Some(p) = principal
+                .as_ref()
+                .filter(|p| p.kind == PrincipalKind::AssumedRole)
+            {
+                if let Some(r) = p.role_arn() {
+                    v.set("role_arn", r);
+                }
+                if let Some(n) = &p.name {
+                    v.set("role_name", n.clone());
+                }
+                if v.get("function_name").is_none() {
+                    if let Some(s) = &p.session {
+                        v.set("function_name", s.clone());
+                    }
+                }
+            }
+        }
+        if (action_lower == "iam:passrole" || f.category == Category::ExecutionRoleTrust)
+            && res.contains(":role/")
+        {
+            v.set("role_arn", res);
+            if let Some(n) = res.rsplit('/').next() {
+                v.set("role_name", n);
+            }
+        }
+        // Log group from a log-stream ARN; the function from /aws/lambda/<name>.
+        if res.contains(":logs:") {
+            let group = match res.find(":log-stream:") {
+                Some(i) => &res[..i],
+                None => res,
+            };
+            v.set("log_group_arn", group);
+            if let Some(i) = group.find("/aws/lambda/") {
+                let name = group[i + 12..].trim_end_matches(":*");
+                if v.get("function_name").is_none() {
+                    v.set("function_name", name);
+                }
+            }
+        }
+        if let Some(fname) = v.get("function_name").map(str::to_string) {
+            if v.get("function_arn").is_none() {
+                let region = v.get("region").unwrap_or("<REGION>").to_string();
+                let acct = v.get("account_id").unwrap_or("<ACCOUNT_ID>").to_string();
+                let part = v.get("partition").unwrap_or("aws").to_string();
+                v.set(
+                    "function_arn",
+                    format!("arn:{part}:lambda:{region}:{acct}:function:{fname}"),
+                );
+            }
+        }
+        if action_lower == "lambda:getlayerversion" || res.contains(":layer:") {
+            v.set("layer_arn", res);
+        }
+        if res.contains(":sqs:") {
+            v.set("queue_arn", res);
+        }
+        if res.contains(":kinesis:") || (res.contains(":dynamodb:") && res.contains("/stream/")) {
+            v.set("stream_arn", res);
+        }
+        if res.contains(":kms:") {
+            v.set("kms_key_arn", res);
+        }
+        if action_lower.starts_with("sts:assumerole") && res.contains(":role/") {
+            v.set("target_role_arn", res);
+        }
+        if matches!(f.policy_type, Some(PolicyType::Trust)) && res.contains(":role/") {
+            v.set("target_role_arn", res);
+        }
+        v
+    }
+}
+
+/// A function ARN without its qualifier (version or alias).
+fn function_base_arn(arn: &str) -> String {
+    let parts: Vec<&str> = arn.split(':').collect();
+    if parts.len() > 7 {
+        parts[..7].join(":")
+    } else {
+        arn.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::recognize::recognize;
+
+    #[test]
+    fn fills_known_and_marks_unknown() {
+        let mut v = Vars::default();
+        v.set("function_name", "f");
+        assert_eq!(
+            v.fill("fn {{function_name}} role {{ role_arn }}"),
+            "fn f role <ROLE_ARN>"
+        );
+        assert_eq!(placeholders_in("a {{x}} b {{ y }}"), vec!["x", "y"]);
+    }
+
+    #[test]
+    fn vars_for_an_execution_role_call() {
+        let f = &recognize(
+            "User: arn:aws:sts::123456789012:assumed-role/orders-role-ab12cd34/orders is not authorized to perform: dynamodb:PutItem on resource: arn:aws:dynamodb:eu-west-1:123456789012:table/Orders",
+        )[0];
+        let v = Vars::from_finding(f);
+        assert_eq!(v.get("role_name"), Some("orders-role-ab12cd34"));
+        assert_eq!(
+            v.get("role_arn"),
+            Some("arn:aws:iam::123456789012:role/orders-role-ab12cd34")
+        );
+        assert_eq!(v.get("function_name"), Some("orders"));
+        assert_eq!(v.get("region"), Some("eu-west-1"));
+        assert_eq!(v.get("account_id"), Some("123456789012"));
+        assert_eq!(
+            v.get("function_arn"),
+            Some("arn:aws:lambda:eu-west-1:123456789012:function:orders")
+        );
+        let facts = Facts::from_finding(f);
+        assert_eq!(facts.get("deny"), Some("implicit"));
+        assert_eq!(facts.get("principal_kind"), Some("assumed_role"));
+        assert_eq!(facts.get("account_relation"), Some("same"));
+    }
+
+    #[test]
+    fn facts_for_a_service_caller() {
+        let f = &recognize(
+            "User: sns.amazonaws.com is not authorized to perform: lambda:InvokeFunction on resource: arn:aws:lambda:us-east-1:123456789012:function:notify:live because no resource-based policy allows the lambda:InvokeFunction action",
+        )[0];
+        let facts = Facts::from_finding(f);
+        assert_eq!(facts.get("caller_service"), Some("sns"));
+        assert_eq!(facts.get("principal_kind"), Some("service"));
+        assert_eq!(facts.get("layer"), Some("resource"));
+        let v = Vars::from_finding(f);
+        assert_eq!(
+            v.get("function_arn"),
+            Some("arn:aws:lambda:us-east-1:123456789012:function:notify")
+        );
+        assert_eq!(v.get("function_name"), Some("notify"));
+    }
+}

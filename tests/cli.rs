@@ -1,0 +1,300 @@
+//! The binary, end to end: every subcommand's happy path and its bad input.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use serde_json::Value;
+
+const MARY: &str =
+    "User: arn:aws:iam::123456789012:user/marymajor is not authorized to perform: iam:PassRole";
+const MATEO: &str = "User: arn:aws:iam::123456789012:user/mateojackson is not authorized to perform: lambda:GetFunction on resource: my-function";
+
+fn bin() -> Command {
+    let mut c = Command::cargo_bin("lambda-doctor").expect("binary builds");
+    c.env_remove("LANG")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("NO_COLOR", "1");
+    c
+}
+
+fn json_of(args: &[&str], stdin: Option<&str>) -> (i32, Value) {
+    let mut c = bin();
+    c.args(args).args(["--output", "json"]);
+    if let Some(s) = stdin {
+        c.write_stdin(s);
+    }
+    let out = c.output().expect("runs");
+    let v: Value = serde_json::from_slice(&out.stdout).expect("stdout is JSON");
+    (out.status.code().unwrap_or(-1), v)
+}
+
+#[test]
+fn explain_pass_role_seed_example() {
+    let (code, v) = json_of(&["explain", MARY], None);
+    assert_eq!(code, 1);
+    let f = &v["findings"][0];
+    assert_eq!(f["category"], "pass_role");
+    assert_eq!(f["action"], "iam:PassRole");
+    assert_eq!(
+        f["principal_arn"],
+        "arn:aws:iam::123456789012:user/marymajor"
+    );
+    assert_eq!(f["resource"], Value::Null);
+    assert_eq!(f["deny_kind"], "implicit");
+    assert_eq!(f["entry_node"], "pass-role");
+    let fix = f["fix"].to_string();
+    assert!(fix.contains("iam:PassRole"), "{fix}");
+    assert!(fix.contains("marymajor"), "the fix names the user: {fix}");
+}
+
+#[test]
+fn explain_get_function_seed_example() {
+    let (code, v) = json_of(&["explain", MATEO], None);
+    assert_eq!(code, 1);
+    let f = &v["findings"][0];
+    assert_eq!(f["category"], "identity_not_authorized");
+    assert_eq!(f["action"], "lambda:GetFunction");
+    assert_eq!(f["resource"], "my-function");
+    let fix = f["fix"].to_string();
+    assert!(fix.contains("lambda:GetFunction"), "{fix}");
+    assert!(
+        fix.contains("mateojackson"),
+        "the fix names the user: {fix}"
+    );
+    assert!(
+        fix.contains("my-function"),
+        "the fix names the function: {fix}"
+    );
+}
+
+#[test]
+fn explain_reads_a_file_and_stdin() {
+    let dir = tempdir();
+    let path = dir.join("err.txt");
+    std::fs::write(&path, MARY).expect("write");
+    let (code, v) = json_of(&["explain", "-f", path.to_str().expect("utf8")], None);
+    assert_eq!(code, 1);
+    assert_eq!(v["findings"][0]["category"], "pass_role");
+    let (code, v) = json_of(&["explain", "-f", "-"], Some(MATEO));
+    assert_eq!(code, 1);
+    assert_eq!(v["findings"][0]["action"], "lambda:GetFunction");
+    // No argument and piped input: standard input is read too.
+    let (code, v) = json_of(&["explain"], Some(MATEO));
+    assert_eq!(code, 1);
+    assert_eq!(v["findings"][0]["action"], "lambda:GetFunction");
+}
+
+#[test]
+fn explain_several_findings_in_order() {
+    let text = format!(
+        "{MATEO}\nsomething else\n{MARY}\n{MATEO}\nAn error occurred (InvalidParameterValueException) when calling the CreateFunction operation: The role defined for the function cannot be assumed by Lambda."
+    );
+    let (code, v) = json_of(&["explain", &text], None);
+    assert_eq!(code, 1);
+    let cats: Vec<&str> = v["findings"]
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|f| f["category"].as_str().expect("category"))
+        .collect();
+    assert_eq!(
+        cats,
+        [
+            "identity_not_authorized",
+            "pass_role",
+            "execution_role_trust"
+        ]
+    );
+}
+
+#[test]
+fn explain_no_finding_exits_zero() {
+    let (code, v) = json_of(&["explain", "Task timed out after 3.00 seconds"], None);
+    assert_eq!(code, 0);
+    assert_eq!(v["findings"], Value::Array(vec![]));
+    bin()
+        .args(["explain", "Task timed out after 3.00 seconds"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("No permission problem found"));
+}
+
+#[test]
+fn explain_text_and_markdown() {
+    bin()
+        .args(["explain", MARY])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("iam:PassRole"))
+        .stdout(predicate::str::contains("Change (run by an administrator)"));
+    bin()
+        .args(["explain", MARY, "--output", "markdown"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::starts_with("# lambda-doctor report"))
+        .stdout(predicate::str::contains("```json"));
+}
+
+#[test]
+fn explain_speaks_the_locale_and_the_flag() {
+    bin()
+        .env("LANG", "ja_JP.UTF-8")
+        .args(["explain", MARY])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("修正方法"));
+    bin()
+        .env("LANG", "ja_JP.UTF-8")
+        .args(["--lang", "zh-TW", "explain", MARY])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("修正方式"));
+}
+
+#[test]
+fn secrets_never_reach_the_output() {
+    let text = format!(
+        "{MARY}\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\nexport AWS_SESSION_TOKEN=IQoJb3JpZ2luX2VjEJr//////////wEaCXVzLWVhc3QtMSJHMEUCIQDexampleexampleexample"
+    );
+    for fmt in ["text", "json", "markdown"] {
+        bin()
+            .args(["explain", &text, "--output", fmt])
+            .assert()
+            .code(1)
+            .stdout(predicate::str::contains("wJalrXUtnFEMI").not())
+            .stdout(predicate::str::contains("IQoJb3JpZ2lu").not());
+    }
+}
+
+fn one_line_error(args: &[&str], stdin: Option<Vec<u8>>, needle: &str) {
+    let mut c = bin();
+    c.args(args);
+    if let Some(s) = stdin {
+        c.write_stdin(s);
+    }
+    let out = c.output().expect("runs");
+    assert_eq!(out.status.code(), Some(2), "{args:?}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.trim().lines().count(), 1, "one line: {err}");
+    assert!(err.contains(needle), "{err}");
+    assert!(
+        !err.contains("panicked") && !err.contains("RUST_BACKTRACE"),
+        "{err}"
+    );
+}
+
+#[test]
+fn bad_input_is_one_line_and_exit_two() {
+    one_line_error(&["explain", ""], None, "empty");
+    one_line_error(&["explain", "-f", "/no/such/file"], None, "no such file");
+    one_line_error(
+        &["explain", "-f", "-"],
+        Some(vec![0u8, 159, 146, 150, 0, 1]),
+        "binary",
+    );
+    one_line_error(
+        &["explain", "-f", "-"],
+        Some(vec![b'a'; 11 * 1024 * 1024]),
+        "larger than 10 MiB",
+    );
+    one_line_error(&["explain", "x", "-f", "-"], None, "not both");
+    let dir = tempdir();
+    one_line_error(
+        &["explain", "-f", dir.to_str().expect("utf8")],
+        None,
+        "cannot read",
+    );
+}
+
+#[test]
+fn usage_errors_exit_two() {
+    bin()
+        .args(["--lang", "fr", "explain", "x"])
+        .assert()
+        .code(2);
+    bin().args(["frobnicate"]).assert().code(2);
+    bin()
+        .args(["explain", "x", "--output", "yaml"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn no_arguments_off_a_terminal_prints_help() {
+    bin()
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("Usage: lambda-doctor"))
+        .stdout(predicate::str::contains("explain"));
+}
+
+#[test]
+fn tree_check_and_formats() {
+    bin()
+        .args(["tree", "--check"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::starts_with("tree OK:"));
+    bin()
+        .args(["tree", "--format", "mermaid"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::starts_with("flowchart TD"))
+        .stdout(predicate::str::contains("n_pass_role"));
+    bin()
+        .args(["tree", "--format", "dot"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::starts_with("digraph lambda_doctor"));
+    bin()
+        .args(["tree"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::starts_with("start — "));
+}
+
+#[test]
+fn tree_check_reports_defects_with_exit_one() {
+    let dir = tempdir();
+    let t = r#"{"en": "x", "ja": "x", "zh-TW": ""}"#;
+    std::fs::write(
+        dir.join("index.json"),
+        r#"{"root": "start", "entries": {}}"#,
+    )
+    .expect("write");
+    std::fs::write(
+        dir.join("n.json"),
+        format!(r#"{{"nodes": [{{"id": "start", "kind": "question", "title": {t}, "body": {t}, "likely": "a", "answers": [{{"id": "a", "label": {t}, "next": "gone"}}]}}]}}"#),
+    )
+    .expect("write");
+    bin()
+        .args(["tree", "--check", "--dir", dir.to_str().expect("utf8")])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "start.title: text missing in zh-TW",
+        ))
+        .stdout(predicate::str::contains("leads to missing node gone"))
+        .stdout(predicate::str::contains(
+            "no entry node for category pass_role",
+        ));
+    std::fs::write(dir.join("n.json"), "{ not json").expect("write");
+    bin()
+        .args(["tree", "--check", "--dir", dir.to_str().expect("utf8")])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("n.json: line 1"));
+}
+
+/// A fresh folder under the target directory (no extra crate needed).
+fn tempdir() -> std::path::PathBuf {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let d = std::env::temp_dir().join(format!(
+        "lambda-doctor-test-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::SeqCst)
+    ));
+    std::fs::create_dir_all(&d).expect("mkdir");
+    d
+}
