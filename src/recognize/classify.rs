@@ -20,6 +20,10 @@ pub enum Caller {
     Person,
     /// An AWS service principal.
     Service,
+    /// An assumed-role session with no sign of what it is: in a Lambda tool, most likely a
+    /// function's own role when it calls a data-plane API, but not evidence enough for a
+    /// Lambda management call.
+    Session,
     Unknown,
 }
 
@@ -35,53 +39,102 @@ pub struct Hints {
 impl Hints {
     /// Reads the hints from lower-cased text.
     pub fn from_lower(w: &str) -> Hints {
-        const RUNTIME: &[&str] = &[
-            "/var/task",
-            "/var/runtime",
-            "/var/lang",
-            "/opt/nodejs",
-            "/opt/python",
-            "\"errortype\"",
-            "\"errormessage\"",
-            "errortype:",
-            "'errormessage'",
-            "start requestid",
-            "end requestid",
-            "report requestid",
-            "[error] ",
-            "lambda_function",
-            "lambda_handler",
-            "awslambdaric",
-            "aws-lambda-java",
-            "lambdaruntime",
-            "function is not authorized",
-            "my function",
-            "from my lambda",
-            "in my lambda",
-            "inside lambda",
-            "lambda function code",
-        ];
-        const DEPLOY: &[&str] = &[
-            "create_failed",
-            "update_failed",
-            "update_rollback",
-            "resource handler returned message",
-            "cloudformation",
-            "terraform",
-            "error: creating",
-            "error: updating",
-            "cdk deploy",
-            "serverless:",
-            "serverless framework",
-            "sam deploy",
-            "aws::lambda::",
-            "aws_lambda_",
-            "handlererrorcode",
-            "pulumi",
-        ];
         Hints {
-            runtime: RUNTIME.iter().any(|m| w.contains(m)),
-            deploy: DEPLOY.iter().any(|m| w.contains(m)),
+            runtime: RUNTIME_MARKERS.iter().any(|m| w.contains(m)),
+            deploy: DEPLOY_MARKERS.iter().any(|m| w.contains(m)),
+        }
+    }
+}
+
+/// Lower-case markers of Lambda runtime output.
+pub const RUNTIME_MARKERS: &[&str] = &[
+    "/var/task",
+    "/var/runtime",
+    "/var/lang",
+    "/opt/nodejs",
+    "/opt/python",
+    "\"errortype\"",
+    "\"errormessage\"",
+    "errortype:",
+    "'errormessage'",
+    "start requestid",
+    "end requestid",
+    "report requestid",
+    "[error] ",
+    "lambda_function",
+    "lambda_handler",
+    "awslambdaric",
+    "aws-lambda-java",
+    "lambdaruntime",
+    "function is not authorized",
+    "my function",
+    "from my lambda",
+    "in my lambda",
+    "inside lambda",
+    "lambda function code",
+];
+
+/// Lower-case markers of deployment output.
+pub const DEPLOY_MARKERS: &[&str] = &[
+    "create_failed",
+    "update_failed",
+    "update_rollback",
+    "resource handler returned message",
+    "cloudformation",
+    "terraform",
+    "error: creating",
+    "error: updating",
+    "cdk deploy",
+    "serverless:",
+    "serverless framework",
+    "sam deploy",
+    "aws::lambda::",
+    "aws_lambda_",
+    "handlererrorcode",
+    "pulumi",
+];
+
+/// Where in a (possibly huge) text the hints occur, by chunk, so that each message's
+/// neighbourhood is read in constant time.
+pub struct HintMap {
+    chunks: Vec<u8>,
+}
+
+const CHUNK: usize = 512;
+
+impl HintMap {
+    /// One pass over lower-cased text.
+    pub fn build(lower: &str) -> HintMap {
+        use std::sync::LazyLock;
+        static AC: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
+            aho_corasick::AhoCorasick::new(RUNTIME_MARKERS.iter().chain(DEPLOY_MARKERS))
+                .expect("markers build")
+        });
+        let mut chunks = vec![0u8; lower.len() / CHUNK + 1];
+        for m in AC.find_iter(lower) {
+            let bit = if m.pattern().as_usize() < RUNTIME_MARKERS.len() {
+                1
+            } else {
+                2
+            };
+            chunks[m.start() / CHUNK] |= bit;
+        }
+        HintMap { chunks }
+    }
+
+    /// The hints within `radius` bytes of `start..end`.
+    pub fn around(&self, start: usize, end: usize, radius: usize) -> Hints {
+        let a = start.saturating_sub(radius) / CHUNK;
+        let b = ((end + radius) / CHUNK).min(self.chunks.len().saturating_sub(1));
+        let mut bits = 0;
+        if a <= b {
+            for c in &self.chunks[a..=b] {
+                bits |= c;
+            }
+        }
+        Hints {
+            runtime: bits & 1 != 0,
+            deploy: bits & 2 != 0,
         }
     }
 }
@@ -205,10 +258,8 @@ pub fn caller(principal: Option<&Principal>, hints: Hints) -> Caller {
                 if hints.deploy {
                     return Caller::Deployer;
                 }
-                // An assumed-role session pasted into a Lambda tool, with no other sign: most
-                // likely the function's own role.
                 return if p.kind == PrincipalKind::AssumedRole {
-                    Caller::Function
+                    Caller::Session
                 } else {
                     Caller::Unknown
                 };
@@ -291,7 +342,7 @@ pub fn classify(action: Option<&str>, principal: Option<&Principal>, hints: Hint
     if prefix == "kms" {
         return Category::Kms;
     }
-    if is_poll_action(&a) && who != Caller::Person {
+    if is_poll_action(&a) && !matches!(who, Caller::Person) {
         return Category::EventSourceMapping;
     }
     if prefix == "lambda" {
@@ -304,6 +355,8 @@ pub fn classify(action: Option<&str>, principal: Option<&Principal>, hints: Hint
     match who {
         Caller::Function => Category::ExecutionRoleMissingPermission,
         Caller::Person | Caller::Deployer | Caller::Service => Category::OtherPermission,
+        Caller::Session if control_plane(prefix) => Category::OtherPermission,
+        Caller::Session => Category::ExecutionRoleMissingPermission,
         Caller::Unknown => {
             if control_plane(prefix) || principal.is_some() {
                 Category::OtherPermission

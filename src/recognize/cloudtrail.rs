@@ -89,10 +89,7 @@ fn finding(r: &Value) -> Option<Finding> {
     // The message itself often is the full IAM form: reuse its details.
     let redacted = crate::redact::redact(message);
     let lower = redacted.to_ascii_lowercase();
-    let ctx = Context {
-        text: &redacted,
-        lower: &lower,
-    };
+    let ctx = Context::new(&redacted, &lower);
     let mut inner = Vec::new();
     super::iam::detect(&ctx, &mut inner);
     let mut f = match inner.into_iter().next() {
@@ -150,6 +147,23 @@ mod tests {
             f[1].principal_arn.as_deref(),
             Some("arn:aws:sts::123456789012:assumed-role/fn-role/fn")
         );
+    }
+
+    #[test]
+    fn lookup_events_output() {
+        let event = serde_json::json!({
+            "eventSource": "lambda.amazonaws.com", "eventName": "AddPermission20150331v2",
+            "errorCode": "AccessDenied",
+            "errorMessage": "User: arn:aws:sts::123456789012:assumed-role/deployer/ci is not authorized to perform: lambda:AddPermission on resource: arn:aws:lambda:us-east-1:123456789012:function:f",
+            "userIdentity": {"arn": "arn:aws:sts::123456789012:assumed-role/deployer/ci"}
+        });
+        let out =
+            serde_json::json!({"Events": [{"EventId": "1", "CloudTrailEvent": event.to_string()}]});
+        let f = recognize(&serde_json::to_string_pretty(&out).expect("json"));
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].action.as_deref(), Some("lambda:AddPermission"));
+        assert_eq!(f[0].category, Category::IdentityNotAuthorized);
+        assert_eq!(f[0].operation.as_deref(), Some("AddPermission20150331v2"));
     }
 
     #[test]

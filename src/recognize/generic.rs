@@ -4,7 +4,7 @@
 //! `AccessDenied: Access Denied` with a stack). The action is pieced together from the
 //! operation, the service name and the stack; who called decides the category.
 
-use super::classify::{Caller, Hints, caller, classify};
+use super::classify::{Caller, caller, classify};
 use super::services::{prefix_for_operation, prefix_for_service_name};
 use super::{Candidate, Category, Context, Finding};
 use regex::Regex;
@@ -13,8 +13,8 @@ use std::sync::LazyLock;
 static MARKERS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"An error occurred \((?P<cli>AccessDenied(?:Exception)?|(?:Client\.)?UnauthorizedOperation|UnauthorizedAccess|AuthorizationError(?:Exception)?|InsufficientPermissionsException)\) when calling the (?P<op>[A-Za-z0-9]+) operation",
-        r"|\(Service: (?P<jsvc>[A-Za-z0-9 ]+?)[;,] Status Code: (?:403|400)[;,] Error Code: (?P<jcode>AccessDenied(?:Exception)?|UnauthorizedOperation|AuthorizationError\w*)",
-        r"|\(Service: (?P<csvc>[A-Za-z0-9]+), Status Code: 403",
+        r"|\(Service: (?P<jsvc>[A-Za-z0-9 ]+?)[;,]\s+Status Code:\s*(?:403|400)[;,]\s+Error Code:\s*(?P<jcode>AccessDenied(?:Exception)?|UnauthorizedOperation|AuthorizationError\w*)",
+        r"|\(Service: (?P<csvc>[A-Za-z0-9]+),\s+Status Code:\s*403",
         r"|operation error (?P<gsvc>[A-Za-z0-9 ]+?): (?P<gop>[A-Za-z0-9]+), https response error StatusCode: 403",
         r"|Access to the resource (?P<res>[^\s]+) is denied",
         r"|HandlerErrorCode: AccessDenied",
@@ -96,18 +96,19 @@ pub fn detect(ctx: &Context, out: &mut Vec<Candidate>) {
 }
 
 fn build(ctx: &Context, b: Block) -> Candidate {
-    let window = ctx.window(b.start, b.end, 1500);
-    let hints = Hints::from_lower(window);
-    let raw_window = &ctx.text[super::floor_boundary(ctx.text, b.start.saturating_sub(1500))
-        ..super::ceil_boundary(ctx.text, b.end + 3000)];
+    let hints = ctx.hints(b.start, b.end);
+    let rs = super::floor_boundary(ctx.text, b.start.saturating_sub(1500));
+    let re = super::ceil_boundary(ctx.text, b.end + 3000);
+    let raw_window = &ctx.text[rs..re];
+    let window_lower = &ctx.lower[rs..re];
     let mut prefix = b.service.as_deref().and_then(prefix_for_service_name);
-    if prefix.is_none() {
+    if prefix.is_none() && window_lower.contains("lib/services/") {
         prefix = NODE_SERVICE
             .captures(raw_window)
             .and_then(|c| prefix_for_service_name(&c[1]));
     }
     let mut op = b.op.clone();
-    if op.is_none() {
+    if op.is_none() && window_lower.contains("client.") {
         // The Java SDK's stack names the client method: AmazonDynamoDBClient.getItem(...).
         for c in JAVA_STACK.captures_iter(raw_window).take(64) {
             let class = &c[1];

@@ -3,7 +3,7 @@
 //! policy[: <policy arn>]]`, with AWS's authorization ID and console link, and whatever
 //! wrapper (CLI, SDK, CloudFormation) surrounds it.
 
-use super::classify::{Hints, classify};
+use super::classify::classify;
 use super::principal::looks_like_principal;
 use super::{Candidate, Context, DenyKind, Finding, PolicyType, ceil_boundary, floor_boundary};
 use regex::Regex;
@@ -99,15 +99,17 @@ fn parse_one(ctx: &Context, at: usize, next: usize) -> Option<Candidate> {
     let (principal, has_is, start) = principal_before(ctx, at);
 
     let mut f = Finding::new(super::Category::OtherPermission, "");
-    f.action = Some(action.to_string());
+    // IAM prefixes are lower case; some services print theirs capitalized ("SNS:Publish").
+    f.action = Some(format!("{}:{op}", svc.to_ascii_lowercase()));
     f.principal_arn = principal;
     f.resource = resource;
 
     // Context clause right after the action/resource.
     let ctx_tail = &tail[pos..];
-    let lower_tail = ctx_tail.to_ascii_lowercase();
+    // The lower-case copy has the same byte offsets.
+    let lower_tail = &ctx.lower[after_phrase + pos..tail_end];
     let mut end_rel = pos;
-    if let Some(m) = IMPLICIT.captures(&lower_tail) {
+    if let Some(m) = IMPLICIT.captures(lower_tail) {
         let wording = m.get(1).map(|x| x.as_str()).unwrap_or("");
         let t = PolicyType::from_wording(wording);
         f.policy_type = t;
@@ -129,7 +131,7 @@ fn parse_one(ctx: &Context, at: usize, next: usize) -> Option<Candidate> {
                 }
             }
         }
-    } else if let Some(m) = EXPLICIT.captures(&lower_tail) {
+    } else if let Some(m) = EXPLICIT.captures(lower_tail) {
         let mut t = m.get(1).and_then(|x| PolicyType::from_wording(x.as_str()));
         let mut e = m.get(0)?.end();
         if let Some(tm) = TRANSITIVE.captures(&lower_tail[e..]) {
@@ -162,26 +164,36 @@ fn parse_one(ctx: &Context, at: usize, next: usize) -> Option<Candidate> {
             end_rel += pm.get(0)?.end();
         }
     }
-    if let Some(am) = AUTH_ID.captures(ctx_tail) {
-        f.authorization_id = am.get(1).or(am.get(2)).map(|m| m.as_str().to_string());
-    }
-    if let Some(em) = ENCODED.captures(ctx_tail) {
-        f.encoded_message = Some(em.get(1)?.as_str().to_string());
+    if lower_tail.contains("authorization") {
+        if let Some(am) = AUTH_ID.captures(ctx_tail) {
+            f.authorization_id = am.get(1).or(am.get(2)).map(|m| m.as_str().to_string());
+        }
+        if let Some(em) = ENCODED.captures(ctx_tail) {
+            f.encoded_message = Some(em.get(1)?.as_str().to_string());
+        }
     }
 
     let end = after_phrase + end_rel;
     // The wrapper: CLI/SDK text right before the message, or a Java-style suffix after it.
-    let before = &text[floor_boundary(text, start.saturating_sub(300))..start];
-    if let Some(w) = CLI_WRAPPER.captures_iter(before).last() {
-        f.error_code = Some(w[1].to_string());
-        f.operation = Some(w[2].to_string());
-    } else if let Some(w) = GO_WRAPPER.captures_iter(before).last() {
-        f.operation = Some(w[2].to_string());
+    let before_start = floor_boundary(text, start.saturating_sub(300));
+    let before = &text[before_start..start];
+    let before_lower = &ctx.lower[before_start..start];
+    if before_lower.contains("error occurred") {
+        if let Some(w) = CLI_WRAPPER.captures_iter(before).last() {
+            f.error_code = Some(w[1].to_string());
+            f.operation = Some(w[2].to_string());
+        }
+    } else if before_lower.contains("operation error") {
+        if let Some(w) = GO_WRAPPER.captures_iter(before).last() {
+            f.operation = Some(w[2].to_string());
+        }
     }
     if f.error_code.is_none() {
-        let after = &text[end..ceil_boundary(text, (end + 300).min(next.max(end)))];
-        if let Some(j) = JAVA_CODE.captures(after) {
-            f.error_code = Some(j[1].to_string());
+        let after_end = ceil_boundary(text, (end + 300).min(next.max(end)));
+        if ctx.lower[end..after_end].contains("error code") {
+            if let Some(j) = JAVA_CODE.captures(&text[end..after_end]) {
+                f.error_code = Some(j[1].to_string());
+            }
         }
     }
 
@@ -191,8 +203,11 @@ fn parse_one(ctx: &Context, at: usize, next: usize) -> Option<Candidate> {
             f.service_principal = p.name.clone();
         }
     }
-    let hints = Hints::from_lower(ctx.window(start, end, 1500));
-    f.category = classify(f.action.as_deref(), principal.as_ref(), hints);
+    f.category = classify(
+        f.action.as_deref(),
+        principal.as_ref(),
+        ctx.hints(start, end),
+    );
     f.excerpt = super::one_line(&text[start..ceil_boundary(text, end.max(start))], 400);
     Some(Candidate {
         start,
@@ -209,7 +224,7 @@ fn principal_before(ctx: &Context, at: usize) -> (Option<String>, bool, usize) {
     let from = floor_boundary(text, at.saturating_sub(400));
     let before = &text[from..at];
     let trimmed = before.trim_end();
-    let lower = trimmed.to_ascii_lowercase();
+    let lower = &ctx.lower[from..from + trimmed.len()];
     let has_is = lower.ends_with(" is") || lower.ends_with("\nis") || lower == "is";
     let head = if has_is {
         trimmed[..trimmed.len() - 2].trim_end()
@@ -231,8 +246,8 @@ fn principal_before(ctx: &Context, at: usize) -> (Option<String>, bool, usize) {
     };
 
     // "User: <p>" / "Principal: <p>" within the last three lines.
-    let head_lower = head.to_ascii_lowercase();
-    let window_start = nth_line_start_from_end(&head_lower, 3);
+    let head_lower = &ctx.lower[from..from + head.len()];
+    let window_start = nth_line_start_from_end(head_lower, 3);
     let marker = ["user:", "principal:", "identity:"]
         .iter()
         .filter_map(|m| {

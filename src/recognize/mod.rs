@@ -237,6 +237,39 @@ impl Finding {
         self.principal_arn.as_deref().map(Principal::parse)
     }
 
+    /// Takes the details `other` has and this one lacks, when both describe the same problem
+    /// (same category, nothing that contradicts). Returns whether it merged.
+    fn merge(&mut self, other: &Finding) -> bool {
+        fn clash(a: &Option<String>, b: &Option<String>) -> bool {
+            matches!((a, b), (Some(x), Some(y)) if !x.eq_ignore_ascii_case(y))
+        }
+        if self.category != other.category
+            || clash(&self.action, &other.action)
+            || clash(&self.principal_arn, &other.principal_arn)
+            || clash(&self.resource, &other.resource)
+        {
+            return false;
+        }
+        macro_rules! fill {
+            ($($f:ident),*) => { $( if self.$f.is_none() { self.$f = other.$f.clone(); } )* };
+        }
+        fill!(
+            action,
+            principal_arn,
+            resource,
+            deny_kind,
+            policy_arn,
+            authorization_id,
+            policy_type,
+            explicit,
+            operation,
+            error_code,
+            service_principal,
+            encoded_message
+        );
+        true
+    }
+
     fn dedup_key(&self) -> (Category, Option<String>, Option<String>, Option<String>) {
         (
             self.category,
@@ -261,9 +294,23 @@ struct Candidate {
 struct Context<'a> {
     text: &'a str,
     lower: &'a str,
+    hints: classify::HintMap,
 }
 
 impl<'a> Context<'a> {
+    fn new(text: &'a str, lower: &'a str) -> Context<'a> {
+        Context {
+            text,
+            lower,
+            hints: classify::HintMap::build(lower),
+        }
+    }
+
+    /// Classification hints near `start..end`.
+    fn hints(&self, start: usize, end: usize) -> classify::Hints {
+        self.hints.around(start, end, 1500)
+    }
+
     /// At most `radius` bytes either side of `start..end`, on char boundaries.
     fn window(&self, start: usize, end: usize, radius: usize) -> &'a str {
         let a = floor_boundary(self.lower, start.saturating_sub(radius));
@@ -275,18 +322,17 @@ impl<'a> Context<'a> {
 /// Recognizes every permission problem in `text`, in order of appearance, deduplicated.
 pub fn recognize(text: &str) -> Vec<Finding> {
     let redacted = crate::redact::redact(text);
+    // A CloudTrail file is JSON: read it before normalization unescapes its strings. Its
+    // records are the whole story.
+    if let Some(records) = cloudtrail::detect(&redacted) {
+        return finish(records);
+    }
     let normalized = normalize::normalize(&redacted);
     let lower = normalized.to_ascii_lowercase();
-    let ctx = Context {
-        text: &normalized,
-        lower: &lower,
-    };
+    let ctx = Context::new(&normalized, &lower);
 
     let mut cands: Vec<Candidate> = Vec::new();
-    if let Some(records) = cloudtrail::detect(&normalized) {
-        // A CloudTrail file: its records are the whole story.
-        cands = records;
-    } else {
+    {
         iam::detect(&ctx, &mut cands);
         patterns::detect(&ctx, &mut cands);
         generic::detect(&ctx, &mut cands);
@@ -296,15 +342,16 @@ pub fn recognize(text: &str) -> Vec<Finding> {
 
 fn finish(mut cands: Vec<Candidate>) -> Vec<Finding> {
     cands.sort_by_key(|c| (c.start, c.generic));
-    // Overlapping specific candidates describe the same message: keep the first (the IAM form
-    // carries the most detail). A generic candidate near a specific one is its wrapper.
+    // A generic candidate near a specific one is its wrapper ("(Service: ...; Error Code:
+    // AccessDenied)" around an IAM message).
     let specific: Vec<(usize, usize)> = cands
         .iter()
         .filter(|c| !c.generic)
         .map(|c| (c.start, c.end))
         .collect();
     let mut out: Vec<Finding> = Vec::new();
-    let mut last_end: Option<usize> = None;
+    // The last finding kept and where its message ends, for merging.
+    let mut last: Option<(usize, usize)> = None;
     for c in cands {
         if c.generic {
             let near = specific
@@ -313,19 +360,24 @@ fn finish(mut cands: Vec<Candidate>) -> Vec<Finding> {
             if near {
                 continue;
             }
-        } else {
-            if let Some(le) = last_end {
-                if c.start < le {
-                    continue;
-                }
+        } else if let Some((idx, end)) = last {
+            // The same message seen by two detectors (Lambda's KMS sentence and the IAM form
+            // it quotes): one finding, with the details of both.
+            if c.start < end + 500 && out[idx].merge(&c.finding) {
+                last = Some((idx, end.max(c.end)));
+                continue;
             }
-            last_end = Some(c.end);
+            if c.start < end {
+                continue;
+            }
         }
         let key = c.finding.dedup_key();
-        if out.iter().any(|f| f.dedup_key() == key) {
+        if let Some(i) = out.iter().position(|f| f.dedup_key() == key) {
+            last = Some((i, c.end));
             continue;
         }
         out.push(c.finding);
+        last = Some((out.len() - 1, c.end));
         if out.len() >= MAX_FINDINGS {
             break;
         }
@@ -333,29 +385,25 @@ fn finish(mut cands: Vec<Candidate>) -> Vec<Finding> {
     out
 }
 
-/// Collapses whitespace and cuts at `max` characters (on a char boundary, with an ellipsis).
+/// Collapses whitespace and cuts at `max` characters (with an ellipsis when cut).
 pub(crate) fn one_line(s: &str, max: usize) -> String {
-    let mut out = String::with_capacity(s.len().min(max + 4));
+    let mut out = String::with_capacity(s.len().min(max * 4));
     let mut count = 0;
-    let mut space = false;
-    for ch in s.trim().chars() {
-        if ch.is_whitespace() {
-            space = true;
-            continue;
-        }
-        if space && !out.is_empty() {
-            out.push(' ');
+    for word in s.split_whitespace() {
+        for (k, ch) in (if count == 0 { "" } else { " " })
+            .chars()
+            .chain(word.chars())
+            .enumerate()
+        {
+            if ch.is_control() && k > 0 {
+                continue;
+            }
+            if count == max {
+                out.push('…');
+                return out;
+            }
+            out.push(ch);
             count += 1;
-        }
-        space = false;
-        if ch.is_control() {
-            continue;
-        }
-        out.push(ch);
-        count += 1;
-        if count >= max {
-            out.push('…');
-            break;
         }
     }
     out

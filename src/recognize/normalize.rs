@@ -92,20 +92,32 @@ fn unescape_json(s: &str) -> String {
 }
 
 /// Joins lines that were wrapped in the middle of a token:
-/// - a line ending in an ARN fragment that ends with `/` or `:` (`...:user/` + `marymajor`);
-/// - lines cut at a fixed terminal width (several lines of the same, maximal length);
-/// - continuation lines of a table cell (a long run of leading spaces, as in SAM's tables).
+/// - a line ending in an ARN fragment that ends with `/`, `:` or `-`
+///   (`...:user/` + `marymajor`, textwrap's `assumed-` + `role/...`);
+/// - lines hard-wrapped at a fixed terminal width (several lines of the same, usual width);
+/// - continuation lines of a table cell (a long run of leading spaces, as in SAM's tables),
+///   joined without a space where the cell's text filled the column.
 fn unwrap_lines(s: &str) -> String {
     let lines: Vec<&str> = s.split('\n').collect();
     if lines.len() < 2 {
         return s.to_string();
     }
     let width = wrap_width(&lines);
+    let cells = cell_widths(&lines);
     let mut out = String::with_capacity(s.len());
-    let mut prev: Option<&str> = None;
-    for line in &lines {
-        if let Some(p) = prev {
-            match join_kind(p, line, width) {
+    let mut prev: Option<(usize, &str)> = None;
+    for (i, line) in lines.iter().enumerate() {
+        if let Some((pi, p)) = prev {
+            let ctx = JoinContext {
+                prev: p,
+                line,
+                out: &out,
+                width,
+                cell_width: cells.get(&indent_of(line)).copied(),
+                prev_is_cell: pi > 0 && indent_of(p) >= 20,
+            };
+            match join_kind(&ctx) {
+                Join::Raw => out.push_str(line),
                 Join::Direct => {
                     out.truncate(out.trim_end().len());
                     out.push_str(line.trim_start());
@@ -123,69 +135,130 @@ fn unwrap_lines(s: &str) -> String {
         } else {
             out.push_str(line);
         }
-        prev = Some(line);
+        prev = Some((i, line));
     }
     out
 }
 
 enum Join {
+    /// Append the line as it is (a hard wrap: its leading space is real text).
+    Raw,
+    /// Append without the line's indentation and without a space.
     Direct,
+    /// Append after one space.
     Space,
     Newline,
 }
 
-fn is_token_char(c: char) -> bool {
-    c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '*' | '$' | '<' | '>' | '.')
+struct JoinContext<'a> {
+    prev: &'a str,
+    line: &'a str,
+    /// What has been joined so far (its last token may span several lines).
+    out: &'a str,
+    width: Option<usize>,
+    /// The width of the table column this continuation line belongs to.
+    cell_width: Option<usize>,
+    prev_is_cell: bool,
 }
 
-fn join_kind(prev: &str, line: &str, width: Option<usize>) -> Join {
-    let p = prev.trim_end();
-    let l = line.trim_start();
+fn indent_of(line: &str) -> usize {
+    line.len() - line.trim_start_matches(' ').len()
+}
+
+fn is_token_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '*' | '$' | '<' | '>' | '.' | ':' | '/')
+}
+
+/// An ARN fragment that a wrap cut after a separator.
+fn cut_arn(tok: &str) -> bool {
+    tok.contains("arn:") && (tok.ends_with('/') || tok.ends_with(':') || tok.ends_with('-'))
+}
+
+fn join_kind(c: &JoinContext) -> Join {
+    let p = c.prev.trim_end();
+    let l = c.line.trim_start();
     if p.is_empty() || l.is_empty() {
         return Join::Newline;
     }
-    let last_tok = p.rsplit(char::is_whitespace).next().unwrap_or("");
+    // A terminal that hard-wrapped at a fixed width cuts wherever the width falls.
+    if let Some(w) = c.width {
+        // A run of trailing spaces is padding (a table), not a cut.
+        if c.prev.chars().count() == w && !c.prev.ends_with("  ") {
+            return Join::Raw;
+        }
+    }
+    let last_tok = c
+        .out
+        .trim_end()
+        .rsplit(char::is_whitespace)
+        .next()
+        .unwrap_or("");
     let first = l.chars().next().unwrap_or(' ');
     let first_tok = l.split(char::is_whitespace).next().unwrap_or("");
-    // An ARN cut right after a separator: "arn:aws:iam::123456789012:user/" + "marymajor".
-    if last_tok.contains("arn:")
-        && (last_tok.ends_with('/') || last_tok.ends_with(':'))
-        && is_token_char(first)
-        && !first_tok.contains(':')
-    {
-        return Join::Direct;
-    }
-    let indent = line.len() - l.len();
+    let indent = indent_of(c.line);
     // A table cell continued on the next line, under its column.
-    if indent >= 20 && prev.len() > indent {
-        if last_tok.contains("arn:") && (last_tok.ends_with('/') || last_tok.ends_with(':')) {
+    if indent >= 20 && c.prev.len() > indent {
+        if cut_arn(last_tok) && is_token_char(first) {
+            return Join::Direct;
+        }
+        // The previous piece filled the column: the wrap broke a word.
+        let prev_piece = if c.prev_is_cell {
+            p.trim_start()
+        } else {
+            &p[super::floor_boundary(p, indent.min(p.len()))..]
+        };
+        if c.cell_width
+            .is_some_and(|w| prev_piece.chars().count() >= w)
+            && is_token_char(first)
+            && p.chars().last().is_some_and(is_token_char)
+        {
             return Join::Direct;
         }
         return Join::Space;
     }
-    // A terminal that wrapped at a fixed width cuts wherever the width falls.
-    if let Some(w) = width {
-        if prev.chars().count() == w
-            && indent == 0
-            && p.chars().last().is_some_and(is_token_char)
-            && is_token_char(first)
-        {
+    // An ARN cut right after a separator: "arn:aws:iam::123456789012:user/" + "marymajor".
+    if cut_arn(last_tok) && is_token_char(first) && !first_tok.contains("arn:") {
+        let next_is_word =
+            first_tok.chars().all(|ch| ch.is_ascii_lowercase()) && first_tok.len() <= 3;
+        if !next_is_word {
             return Join::Direct;
         }
     }
     Join::Newline
 }
 
-/// The width a terminal wrapped the text at: the longest line length, when at least two lines
-/// of 60+ characters share it exactly.
+/// For each indentation of 20+ spaces, the widest text on such lines: the width of that table
+/// column.
+fn cell_widths(lines: &[&str]) -> std::collections::HashMap<usize, usize> {
+    let mut m = std::collections::HashMap::new();
+    for l in lines {
+        let ind = indent_of(l);
+        if ind >= 20 && l.len() > ind {
+            let w = l.trim().chars().count();
+            let e = m.entry(ind).or_insert(0);
+            if w > *e {
+                *e = w;
+            }
+        }
+    }
+    m
+}
+
+/// Terminal widths people paste from.
+const TERMINAL_WIDTHS: &[usize] = &[80, 100, 120, 132, 140, 150, 160, 180, 200, 220, 240];
+
+/// The width a terminal wrapped the text at: the longest line length, when it is a usual
+/// terminal width, at least two lines have it exactly, and some line is shorter (a log of
+/// identical lines is not a wrapped paste).
 fn wrap_width(lines: &[&str]) -> Option<usize> {
     let lens: Vec<usize> = lines.iter().map(|l| l.chars().count()).collect();
     let max = *lens.iter().max()?;
-    if max < 60 {
+    if !TERMINAL_WIDTHS.contains(&max) {
         return None;
     }
     let n = lens.iter().filter(|&&l| l == max).count();
-    (n >= 2).then_some(max)
+    let shorter = lens.iter().any(|&l| l > 0 && l < max);
+    (n >= 2 && shorter).then_some(max)
 }
 
 #[cfg(test)]
@@ -228,9 +301,14 @@ mod tests {
         assert!(normalize(&t).contains("12345678\n9012"));
         let w1 = format!("{}arn:aws:lambda:us-ea", "y".repeat(60));
         let w2 = format!("st-1:123456789012:function:f{}", "q".repeat(52));
+        assert_eq!(w1.chars().count(), 80);
         let t3 = format!("{w1}\n{w2}\nend");
         assert_eq!(w1.chars().count(), w2.chars().count());
         assert!(normalize(&t3).contains("arn:aws:lambda:us-east-1:123456789012:function:f"));
+        // Identical log lines of one length are not a wrapped paste.
+        let line = format!("{}x", "a".repeat(79));
+        let log = format!("{line}\n{line}\n{line}");
+        assert_eq!(normalize(&log), log);
     }
 
     #[test]

@@ -86,7 +86,7 @@ fn trim_res(s: &str) -> String {
         .to_string()
 }
 
-static PATTERNS: [Pattern; 22] = [
+static PATTERNS: [Pattern; 23] = [
     pat!(
         &["cannot be assumed by lambda"],
         r"(?i)the role defined for the function cannot be assumed by lambda",
@@ -103,8 +103,12 @@ static PATTERNS: [Pattern; 22] = [
     ),
     pat!(
         &["edgelambda.amazonaws.com"],
-        r"(?i)execution role must be assumable with edgelambda\.amazonaws\.com",
-        |_, _, _| Some(Hit::of(Category::ExecutionRoleTrust))
+        r"(?im)execution role must be assumable with edgelambda\.amazonaws\.com[^\n]*?(?:role:\s*(arn:[^\s]+))?$",
+        |c, _, _| {
+            let mut h = Hit::of(Category::ExecutionRoleTrust);
+            h.resource = c.get(1).map(|m| trim_res(m.as_str()));
+            Some(h)
+        }
     ),
     pat!(
         &["unable to assume"],
@@ -136,7 +140,24 @@ static PATTERNS: [Pattern; 22] = [
     pat!(
         &["environment variables", "kms", "ciphertext refers"],
         r"(?i)lambda was unable to (?:decrypt|configure access to) (?:the |your )?environment variables|kmsaccessdenied(?:exception)?|the ciphertext refers to a customer master key that does not exist|kmsdisabledexception|kmsinvalidstateexception",
-        |_, _, _| Some(Hit::of(Category::Kms).action("kms:Decrypt"))
+        |c, ctx, _| {
+            // "... because the KMS key is invalid for CreateGrant": the operation KMS refused.
+            static OP: LazyLock<Regex> = LazyLock::new(|| {
+                Regex::new(r"(?i)^[^\n]{0,200}?\binvalid for ([A-Za-z]+)").expect("regex")
+            });
+            let end = c.get(0).map(|m| m.end()).unwrap_or(0);
+            let rest = &ctx.text[end..super::ceil_boundary(ctx.text, end + 240)];
+            let op = OP
+                .captures(rest)
+                .map(|m| format!("kms:{}", &m[1]))
+                .unwrap_or_else(|| "kms:Decrypt".to_string());
+            Some(Hit::of(Category::Kms).action(&op))
+        }
+    ),
+    pat!(
+        &["ec2accessdenied", "permissions to configure vpc"],
+        r"(?i)ec2accessdenied(?:exception)?|need additional permissions to configure vpc settings",
+        |_, _, _| Some(Hit::of(Category::VpcEni))
     ),
     pat!(
         &["ecr image", "imageaccessdenied"],
@@ -254,7 +275,7 @@ static PATTERNS: [Pattern; 22] = [
             let op = &c[2];
             let action = prefix_for_operation(op).map(|p| format!("{p}:{op}"));
             let p = principal.as_deref().map(Principal::parse);
-            let hints = Hints::from_lower(ctx.window(at, at, 1500));
+            let hints = ctx.hints(at, at);
             let mut h = Hit::of(classify(action.as_deref(), p.as_ref(), hints));
             h.action = action;
             h.principal = principal;
