@@ -200,21 +200,22 @@ pub fn text(diagnoses: &[Diagnosis], lang: Lang, style: Style) -> String {
                 }
             }
         }
-        let _ = writeln!(
-            out,
-            "\n{} {}",
-            style.green(&format!("{}:", ui("fix", lang))),
-            style.bold(&d.fix_title(lang))
-        );
+        let fix_head = format!("{}: {}", ui("fix", lang), d.fix_title(lang));
+        out.push('\n');
+        for l in wrap::wrap(&fix_head, w) {
+            let _ = writeln!(out, "{}", style.green(&style.bold(&l)));
+        }
         for l in wrap::wrap(&d.fix_body(lang), w.saturating_sub(2)) {
             let _ = writeln!(out, "  {l}");
         }
-        let _ = writeln!(
-            out,
-            "  {} {}",
-            style.dim(&format!("{}:", ui("policy_target", lang))),
+        let target = format!(
+            "{}: {}",
+            ui("policy_target", lang),
             ui(target_key(d.fix_target()), lang)
         );
+        for l in wrap::wrap(&target, w.saturating_sub(2)) {
+            let _ = writeln!(out, "  {}", style.dim(&l));
+        }
         if let Some(p) = d.policy() {
             let _ = writeln!(out, "\n  {}", style.bold(ui("policy_json", lang)));
             for l in pretty(&p).lines() {
@@ -240,7 +241,9 @@ pub fn text(diagnoses: &[Diagnosis], lang: Lang, style: Style) -> String {
                 "\n  {}",
                 style.yellow(&style.bold(ui("change_commands", lang)))
             );
-            let _ = writeln!(out, "    {}", style.dim(ui("change_note", lang)));
+            for l in wrap::wrap(ui("change_note", lang), w.saturating_sub(4)) {
+                let _ = writeln!(out, "    {}", style.dim(&l));
+            }
             for c in change {
                 let _ = writeln!(out, "    $ {c}");
             }
@@ -259,7 +262,9 @@ pub fn text(diagnoses: &[Diagnosis], lang: Lang, style: Style) -> String {
         if !followups.is_empty() {
             let _ = writeln!(out, "\n{}", style.bold(ui("still_failing", lang)));
             for fu in followups {
-                let _ = writeln!(out, "  {}", style.bold(&fu.title));
+                for l in wrap::wrap(&fu.title, w.saturating_sub(2)) {
+                    let _ = writeln!(out, "  {}", style.bold(&l));
+                }
                 for item in fu.items {
                     for (j, l) in wrap::wrap(&item, w.saturating_sub(6)).iter().enumerate() {
                         let bullet = if j == 0 { "    - " } else { "      " };
