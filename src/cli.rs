@@ -283,14 +283,13 @@ fn tree(args: &TreeArgs, lang: Lang) -> Result<i32, CliError> {
         let defects = tree.validate();
         if defects.is_empty() {
             let fixes = tree
-                .nodes
-                .iter()
+                .nodes()
                 .filter(|n| n.kind == crate::tree::NodeKind::Fix)
                 .count();
             print(&format!(
                 "tree OK: {} nodes ({} questions, {} fixes), {} symptoms, {} categories\n",
-                tree.nodes.len(),
-                tree.nodes.len() - fixes,
+                tree.len(),
+                tree.len() - fixes,
                 fixes,
                 tree.index.symptoms.len(),
                 tree.index.entries.len()

@@ -35,9 +35,17 @@ pub fn redact(text: &str) -> Cow<'_, str> {
     if text.len() < 8 {
         return Cow::Borrowed(text);
     }
-    let keyed = KEYED.replace_all(text, |c: &regex::Captures| {
-        format!("{}{}{}", &c[1], &c[2], REDACTED)
-    });
+    // Cheap prefilters keep the common case (no secret) from compiling the patterns.
+    let keyed = if mentions_secret_key(text) {
+        KEYED.replace_all(text, |c: &regex::Captures| {
+            format!("{}{}{}", &c[1], &c[2], REDACTED)
+        })
+    } else {
+        Cow::Borrowed(text)
+    };
+    if !has_long_base64_run(&keyed) {
+        return keyed;
+    }
     let mut out = String::new();
     let mut last = 0;
     for m in BARE.find_iter(&keyed) {
@@ -59,6 +67,42 @@ pub fn redact(text: &str) -> Cow<'_, str> {
     }
     out.push_str(&keyed[last..]);
     Cow::Owned(out)
+}
+
+/// Whether the text names a secret-bearing key (any case).
+fn mentions_secret_key(text: &str) -> bool {
+    let finders = [
+        "access_key",
+        "accesskey",
+        "secret_key",
+        "secret-key",
+        "secretkey",
+        "_token",
+        "sessiontoken",
+        "securitytoken",
+        "security-token",
+    ];
+    let b = text.as_bytes();
+    finders.iter().any(|w| {
+        let w = w.as_bytes();
+        b.windows(w.len()).any(|win| win.eq_ignore_ascii_case(w))
+    })
+}
+
+/// Whether the text has 40 base64 characters in a row.
+fn has_long_base64_run(text: &str) -> bool {
+    let mut run = 0;
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || b == b'/' || b == b'+' || b == b'=' {
+            run += 1;
+            if run >= 40 {
+                return true;
+            }
+        } else {
+            run = 0;
+        }
+    }
+    false
 }
 
 /// Whether a run of base64 characters is a credential rather than an identifier.

@@ -16,7 +16,7 @@ static ACTION: LazyLock<Regex> = LazyLock::new(|| {
 });
 static RESOURCE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r#"^\s+on\s+(?:the\s+)?resources?\s*:?\s*(?:"([^"\n]{1,500})"|'([^'\n]{1,500})'|`([^`'\n]{1,500})['`]|((?:<[^<>\n]{1,40}>|[^\s"'`<>])+))"#,
+        r#"^\s+on\s+(?:the\s+)?resources?\s*:?\s*(?:"([^"\n]+)"|'([^'\n]+)'|`([^`'\n]+)['`]|((?:<[^<>\n]+>|[^\s"'`<>])+))"#,
     )
     .expect("regex")
 });
@@ -44,7 +44,7 @@ static TRANSITIVE: LazyLock<Regex> = LazyLock::new(|| {
 static POLICY_ARN: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\s*:\s*(arn:[A-Za-z0-9_/:.+=@,*-]+)").expect("regex"));
 static AUTH_ID: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)authorization[ -]id\s*:?\s*([A-Za-z0-9]{6,64})|authorization-details/([A-Za-z0-9]{6,64})")
+    Regex::new(r"[Aa]uthorization[ -][Ii][Dd]\s*:?\s*([A-Za-z0-9]{6,})|authorization-details/([A-Za-z0-9]{6,})")
         .expect("regex")
 });
 static ENCODED: LazyLock<Regex> = LazyLock::new(|| {

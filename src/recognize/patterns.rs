@@ -198,7 +198,7 @@ static PATTERNS: [Pattern; 23] = [
     ),
     pat!(
         &["cannot be invoked"],
-        r"(?i)the (?:aws )?lambda function ((?:<[^<>\n]{1,40}>|[^\s<>])+) cannot be invoked",
+        r"(?i)the (?:aws )?lambda function ((?:<[^<>\n]+>|[^\s<>])+) cannot be invoked",
         |c, _, _| {
             let mut h = Hit::of(Category::InvokePermission).action("lambda:InvokeFunction");
             h.resource = Some(trim_res(&c[1]));

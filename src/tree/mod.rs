@@ -12,12 +12,12 @@ use crate::recognize::Category;
 use indexmap::IndexMap;
 use serde::Deserialize;
 use std::collections::HashMap;
-use std::sync::LazyLock;
+use std::sync::{LazyLock, OnceLock};
 use thiserror::Error;
 
 pub use validate::Defect;
 
-/// The embedded files, in the order they are read.
+/// The embedded tree files as (name, contents), for tools that want the raw JSON.
 pub const FILES: &[(&str, &str)] = &[
     ("index.json", include_str!("../../assets/tree/index.json")),
     ("start.json", include_str!("../../assets/tree/start.json")),
@@ -39,8 +39,6 @@ pub enum TreeError {
     Parse { file: String, message: String },
     #[error("cannot read {path}: {message}")]
     Read { path: String, message: String },
-    #[error("the decision tree has {} defect(s); run `lambda-doctor tree --check`", .0.len())]
-    Invalid(Vec<Defect>),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -133,31 +131,66 @@ struct NodeFile {
     nodes: Vec<Node>,
 }
 
-/// The whole tree.
-#[derive(Debug, Clone)]
+/// The whole tree. Nodes are parsed on first use: a walk touches a handful of the ~200.
+#[derive(Debug)]
 pub struct Tree {
     pub index: Index,
-    pub nodes: Vec<Node>,
+    ids: Vec<String>,
+    /// Each node's JSON (empty when it was parsed up front).
+    sources: Vec<std::borrow::Cow<'static, str>>,
+    parsed: Vec<OnceLock<Option<Node>>>,
     by_id: HashMap<String, usize>,
 }
 
+mod generated {
+    include!(concat!(env!("OUT_DIR"), "/tree_nodes.rs"));
+}
+
+static INDEX_JSON: &str = include_str!("../../assets/tree/index.json");
+
+/// The embedded tree is parsed lazily, node by node. It is validated by the test suite and by
+/// `tree --check`, not at every start: the files are fixed at build time.
 static EMBEDDED: LazyLock<Result<Tree, TreeError>> = LazyLock::new(|| {
-    let tree = Tree::parse(FILES.iter().map(|(n, s)| (n.to_string(), s.to_string())))?;
-    let defects = tree.validate();
-    if defects.is_empty() {
-        Ok(tree)
-    } else {
-        Err(TreeError::Invalid(defects))
+    let index: Index = serde_json::from_str(INDEX_JSON).map_err(|e| TreeError::Parse {
+        file: "index.json".into(),
+        message: format!("line {} column {}: {e}", e.line(), e.column()),
+    })?;
+    let mut t = Tree::empty(index);
+    for (_, id, json) in generated::NODE_SOURCES {
+        t.push(id.to_string(), std::borrow::Cow::Borrowed(json), None);
     }
+    Ok(t)
 });
 
 impl Tree {
-    /// The tree built into the binary, parsed and validated once.
+    /// The tree built into the binary.
     pub fn embedded() -> Result<&'static Tree, &'static TreeError> {
         EMBEDDED.as_ref()
     }
 
-    /// Parses files given as (name, contents); `index.json` must be among them.
+    fn empty(index: Index) -> Tree {
+        Tree {
+            index,
+            ids: Vec::new(),
+            sources: Vec::new(),
+            parsed: Vec::new(),
+            by_id: HashMap::new(),
+        }
+    }
+
+    fn push(&mut self, id: String, source: std::borrow::Cow<'static, str>, node: Option<Node>) {
+        let cell = OnceLock::new();
+        if let Some(n) = node {
+            let _ = cell.set(Some(n));
+        }
+        self.by_id.entry(id.clone()).or_insert(self.ids.len());
+        self.ids.push(id);
+        self.sources.push(source);
+        self.parsed.push(cell);
+    }
+
+    /// Parses files given as (name, contents) up front, reporting the first syntax or shape
+    /// error with its position; `index.json` must be among them.
     pub fn parse(files: impl IntoIterator<Item = (String, String)>) -> Result<Tree, TreeError> {
         let mut index = None;
         let mut nodes = Vec::new();
@@ -177,15 +210,11 @@ impl Tree {
             file: "index.json".into(),
             message: "missing".into(),
         })?;
-        let mut by_id = HashMap::new();
-        for (i, n) in nodes.iter().enumerate() {
-            by_id.entry(n.id.clone()).or_insert(i);
+        let mut t = Tree::empty(index);
+        for n in nodes {
+            t.push(n.id.clone(), std::borrow::Cow::Borrowed(""), Some(n));
         }
-        Ok(Tree {
-            index,
-            nodes,
-            by_id,
-        })
+        Ok(t)
     }
 
     /// Reads every `*.json` in a folder (for content authors: `tree --check --dir`).
@@ -215,8 +244,47 @@ impl Tree {
         Tree::parse(files)
     }
 
+    fn at(&self, i: usize) -> Option<&Node> {
+        self.parsed[i]
+            .get_or_init(|| serde_json::from_str(&self.sources[i]).ok())
+            .as_ref()
+    }
+
     pub fn node(&self, id: &str) -> Option<&Node> {
-        self.by_id.get(id).map(|&i| &self.nodes[i])
+        self.by_id.get(id).and_then(|&i| self.at(i))
+    }
+
+    /// Every node that parses, in file order.
+    pub fn nodes(&self) -> impl Iterator<Item = &Node> {
+        (0..self.ids.len()).filter_map(|i| self.at(i))
+    }
+
+    /// How many nodes the tree has.
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+
+    /// Nodes whose JSON does not fit the node format, with the reason.
+    pub fn parse_errors(&self) -> Vec<(String, String)> {
+        (0..self.ids.len())
+            .filter(|&i| self.at(i).is_none())
+            .map(|i| {
+                let reason = serde_json::from_str::<Node>(&self.sources[i])
+                    .err()
+                    .map(|e| e.to_string())
+                    .unwrap_or_default();
+                (self.ids[i].clone(), reason)
+            })
+            .collect()
+    }
+
+    /// Node ids in file order, duplicates included.
+    pub fn ids(&self) -> &[String] {
+        &self.ids
     }
 
     /// The entry node for a category.
@@ -273,13 +341,13 @@ mod tests {
 
     #[test]
     fn embedded_tree_is_valid() {
-        match Tree::embedded() {
-            Ok(t) => assert!(t.nodes.len() > 40, "only {} nodes", t.nodes.len()),
-            Err(TreeError::Invalid(d)) => {
-                let lines: Vec<String> = d.iter().map(|x| x.to_string()).collect();
-                panic!("tree defects:\n{}", lines.join("\n"));
-            }
-            Err(e) => panic!("{e}"),
-        }
+        let t = Tree::embedded().expect("the embedded files parse");
+        assert!(t.len() > 40, "only {} nodes", t.len());
+        assert_eq!(t.parse_errors(), vec![], "every node parses");
+        let eager =
+            Tree::parse(FILES.iter().map(|(n, s)| (n.to_string(), s.to_string()))).expect("parses");
+        assert_eq!(eager.len(), t.len(), "build.rs split every node");
+        let defects: Vec<String> = t.validate().iter().map(|d| d.to_string()).collect();
+        assert!(defects.is_empty(), "tree defects:\n{}", defects.join("\n"));
     }
 }

@@ -72,14 +72,14 @@ fn mermaid_label(s: &str) -> String {
 /// A Mermaid flowchart (paste into a Markdown file on GitHub to see it).
 pub fn mermaid(tree: &Tree, lang: Lang) -> String {
     let mut out = String::from("flowchart TD\n");
-    for n in &tree.nodes {
+    for n in tree.nodes() {
         let label = mermaid_label(n.title.get(lang));
         let _ = match n.kind {
             NodeKind::Question => writeln!(out, "  {}{{\"{label}\"}}", mermaid_id(&n.id)),
             NodeKind::Fix => writeln!(out, "  {}[[\"{label}\"]]", mermaid_id(&n.id)),
         };
     }
-    for n in &tree.nodes {
+    for n in tree.nodes() {
         for a in &n.answers {
             let _ = writeln!(
                 out,
@@ -104,7 +104,7 @@ pub fn dot(tree: &Tree, lang: Lang) -> String {
     let mut out = String::from(
         "digraph lambda_doctor {\n  rankdir=LR;\n  node [shape=box, style=rounded, fontname=\"Helvetica\"];\n",
     );
-    for n in &tree.nodes {
+    for n in tree.nodes() {
         let shape = match n.kind {
             NodeKind::Question => "box",
             NodeKind::Fix => "note",
@@ -116,7 +116,7 @@ pub fn dot(tree: &Tree, lang: Lang) -> String {
             dot_escape(n.title.get(lang))
         );
     }
-    for n in &tree.nodes {
+    for n in tree.nodes() {
         for a in &n.answers {
             let _ = writeln!(
                 out,

@@ -93,12 +93,15 @@ impl Tree {
     pub fn validate(&self) -> Vec<Defect> {
         let mut c = Collector(Vec::new());
         let mut seen = HashSet::new();
-        for n in &self.nodes {
-            if !seen.insert(n.id.as_str()) {
-                c.add(&n.id, "duplicate node id");
+        for id in self.ids() {
+            if !seen.insert(id.as_str()) {
+                c.add(id, "duplicate node id");
             }
         }
-        for n in &self.nodes {
+        for (id, reason) in self.parse_errors() {
+            c.add(id, format!("does not fit the node format: {reason}"));
+        }
+        for n in self.nodes() {
             let place = n.id.as_str();
             c.text(&format!("{place}.title"), &n.title);
             c.text(&format!("{place}.body"), &n.body);
@@ -224,21 +227,21 @@ impl Tree {
     /// Reachability from the root, cycles, and the explicit-deny rule.
     fn graph_defects(&self, c: &mut Collector) {
         let reachable = self.reachable_from(&self.index.root);
-        for n in &self.nodes {
+        for n in self.nodes() {
             if !reachable.contains(n.id.as_str()) {
                 c.add(&n.id, "unreachable from the root");
             }
         }
         // Cycles: depth-first search with colours.
         let mut colour: HashMap<&str, u8> = HashMap::new();
-        for n in &self.nodes {
+        for n in self.nodes() {
             if !colour.contains_key(n.id.as_str()) {
                 self.dfs(&n.id, &mut colour, c);
             }
         }
         // A fix reached only through explicit-deny answers must not propose an Allow.
         let only_explicit = self.only_after_explicit();
-        for n in &self.nodes {
+        for n in self.nodes() {
             if !only_explicit.contains(n.id.as_str()) {
                 continue;
             }

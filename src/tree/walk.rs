@@ -159,7 +159,7 @@ impl<'t> Walk<'t> {
     /// person, or at a fix.
     pub fn advance(&mut self, facts: &Facts, evidence: &dyn Evidence) {
         // The tree is acyclic (validated), so this ends; the bound guards a broken tree.
-        for _ in 0..self.tree.nodes.len() + 1 {
+        for _ in 0..self.tree.len() + 1 {
             match self.automatic(facts, evidence) {
                 Some((answer, how)) => self.take(answer, how),
                 None => return,
@@ -217,7 +217,7 @@ impl<'t> Walk<'t> {
     /// Walks to a fix without a person: facts and checks first, the likely answer where
     /// nobody can tell.
     pub fn run_to_fix(&mut self, facts: &Facts, evidence: &dyn Evidence) {
-        for _ in 0..self.tree.nodes.len() + 1 {
+        for _ in 0..self.tree.len() + 1 {
             self.advance(facts, evidence);
             if self.at_fix() || self.assume().is_err() {
                 return;
