@@ -133,9 +133,15 @@ pub fn main() -> i32 {
 fn style(global: &Global) -> Style {
     let no_color_env = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let tty = std::io::stdout().is_terminal();
+    // The terminal's width when printing to one; COLUMNS when set; else 100.
     let width = std::env::var("COLUMNS")
         .ok()
         .and_then(|c| c.parse::<usize>().ok())
+        .or_else(|| {
+            tty.then(crossterm::terminal::size)
+                .and_then(Result::ok)
+                .map(|(w, _)| w as usize)
+        })
         .unwrap_or(100)
         .clamp(40, 120);
     Style {

@@ -138,7 +138,7 @@ pub fn text(diagnoses: &[Diagnosis], lang: Lang, style: Style) -> String {
             style.dim(&rule)
         );
         let not_given = ui("not_given", lang);
-        let rows: Vec<(&str, String)> = vec![
+        let mut rows: Vec<(&str, String)> = vec![
             ("excerpt", f.excerpt.clone()),
             (
                 "principal",
@@ -154,6 +154,12 @@ pub fn text(diagnoses: &[Diagnosis], lang: Lang, style: Style) -> String {
             ),
             ("deny", d.deny_text(lang)),
         ];
+        if let Some(p) = &f.policy_arn {
+            rows.push(("policy_arn", p.clone()));
+        }
+        if let Some(a) = &f.authorization_id {
+            rows.push(("authorization_id", a.clone()));
+        }
         let label_w = rows
             .iter()
             .map(|(k, _)| wrap::width(ui(k, lang)))
@@ -172,11 +178,7 @@ pub fn text(diagnoses: &[Diagnosis], lang: Lang, style: Style) -> String {
                 }
             }
         }
-        if let Some(p) = &f.policy_arn {
-            let _ = writeln!(out, "{}  {p}", style.bold(ui("policy_arn", lang)));
-        }
-        if let Some(a) = &f.authorization_id {
-            let _ = writeln!(out, "{}  {a}", style.bold(ui("authorization_id", lang)));
+        if f.authorization_id.is_some() {
             for l in wrap::wrap(ui("authorization_hint", lang), w) {
                 let _ = writeln!(out, "{}", style.dim(&l));
             }
