@@ -17,6 +17,7 @@ static MARKERS: LazyLock<Regex> = LazyLock::new(|| {
         r"|\(Service: (?P<csvc>[A-Za-z0-9]+),\s+Status Code:\s*403",
         r"|operation error (?P<gsvc>[A-Za-z0-9 ]+?): (?P<gop>[A-Za-z0-9]+), https response error StatusCode: 403",
         r"|Access to the resource (?P<res>[^\s]+) is denied",
+        r"|[Ee]ncoded authorization failure message:\s*(?P<enc>[A-Za-z0-9_-]{16,})",
         r"|HandlerErrorCode: AccessDenied",
         r"|<Code>AccessDenied</Code>",
         r#"|"errorType"\s*:\s*"AccessDenied(?:Exception)?""#,
@@ -41,6 +42,7 @@ struct Block {
     op: Option<String>,
     service: Option<String>,
     resource: Option<String>,
+    encoded: Option<String>,
 }
 
 /// Finds bare denials, one candidate per cluster of markers.
@@ -53,7 +55,8 @@ pub fn detect(ctx: &Context, out: &mut Vec<Candidate>) {
         || l.contains("insufficientpermissions")
         || l.contains("status code: 403")
         || l.contains("statuscode: 403")
-        || l.contains("is denied"))
+        || l.contains("is denied")
+        || l.contains("encoded authorization failure"))
     {
         return;
     }
@@ -84,6 +87,9 @@ pub fn detect(ctx: &Context, out: &mut Vec<Candidate>) {
         }
         if let Some(x) = c.name("jsvc").or(c.name("csvc")).or(c.name("gsvc")) {
             b.service.get_or_insert(x.as_str().trim().to_string());
+        }
+        if let Some(x) = c.name("enc") {
+            b.encoded.get_or_insert(x.as_str().to_string());
         }
         if let Some(x) = c.name("res") {
             b.resource
@@ -149,6 +155,7 @@ fn build(ctx: &Context, b: Block) -> Candidate {
     f.resource = b.resource;
     f.operation = b.op;
     f.error_code = b.code;
+    f.encoded_message = b.encoded;
     Candidate {
         start: b.start,
         end: b.end,
@@ -177,6 +184,19 @@ mod tests {
         let f = recognize(t);
         assert_eq!(f[0].action.as_deref(), Some("dynamodb:GetItem"));
         assert_eq!(f[0].category, Category::ExecutionRoleMissingPermission);
+    }
+
+    #[test]
+    fn ec2_encoded_message_is_kept_for_decoding() {
+        let t = "An error occurred (UnauthorizedOperation) when calling the RunInstances operation: You are not authorized to perform this operation. Encoded authorization failure message: 4ZHfEXAMPLEabc_def-GHIjkl0123456789";
+        let f = recognize(t);
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].action.as_deref(), Some("ec2:RunInstances"));
+        assert_eq!(f[0].category, Category::OtherPermission);
+        assert_eq!(
+            f[0].encoded_message.as_deref(),
+            Some("4ZHfEXAMPLEabc_def-GHIjkl0123456789")
+        );
     }
 
     #[test]

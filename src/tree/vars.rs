@@ -48,6 +48,10 @@ pub const FACTS: &[(&str, &[&str])] = &[
         &["sqs", "kinesis", "dynamodb", "kafka", "mq", "docdb"],
     ),
     ("has_resource", &["yes", "no"]),
+    (
+        "message_kind",
+        &["encoded", "efs", "statement_not_found", "other"],
+    ),
 ];
 
 /// The placeholders texts, policies and commands may use.
@@ -147,6 +151,17 @@ impl Facts {
         if let Some(st) = source_type(f) {
             m.insert("source_type", st.to_string());
         }
+        let excerpt = f.excerpt.to_ascii_lowercase();
+        let kind = if f.encoded_message.is_some() {
+            "encoded"
+        } else if excerpt.contains("efsmount") || excerpt.contains("mount the efs") {
+            "efs"
+        } else if excerpt.contains("is not found in resource policy") {
+            "statement_not_found"
+        } else {
+            "other"
+        };
+        m.insert("message_kind", kind.to_string());
         m.insert(
             "has_resource",
             if f.resource.as_deref().is_some_and(|r| r != "*") {
