@@ -10,7 +10,8 @@ use super::principal::{Principal, PrincipalKind};
 use super::services::{is_eni_action, is_log_delivery_action, is_poll_action};
 
 /// Who made the denied call.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Caller {
     /// Code inside a Lambda function, with the execution role's credentials.
     Function,
@@ -25,6 +26,19 @@ pub enum Caller {
     /// Lambda management call.
     Session,
     Unknown,
+}
+
+impl Caller {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Caller::Function => "function",
+            Caller::Deployer => "deployer",
+            Caller::Person => "person",
+            Caller::Service => "service",
+            Caller::Session => "session",
+            Caller::Unknown => "unknown",
+        }
+    }
 }
 
 /// Signals in the text around a message.

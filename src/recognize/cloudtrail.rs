@@ -1,7 +1,7 @@
 //! CloudTrail records pasted as JSON: one event, a `{"Records": [...]}` file, or the output
 //! of `aws cloudtrail lookup-events` (whose events hold the record as a JSON string).
 
-use super::classify::{Hints, classify};
+use super::classify::{Hints, caller, classify};
 use super::services::{action_for_operation, prefix_for_event_source};
 use super::{Candidate, Context, Finding};
 use serde_json::Value;
@@ -115,6 +115,7 @@ fn finding(r: &Value) -> Option<Finding> {
     let hints = Hints::from_lower(&lower);
     let p = f.principal();
     f.category = classify(f.action.as_deref(), p.as_ref(), hints);
+    f.caller = caller(p.as_ref(), hints);
     if f.excerpt.is_empty() {
         f.excerpt = super::one_line(&format!("{code}: {source} {name}"), 400);
     }

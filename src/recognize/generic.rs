@@ -144,8 +144,9 @@ fn build(ctx: &Context, b: Block) -> Candidate {
         }
         _ => None,
     };
+    let who = caller(None, hints);
     let mut category = classify(action.as_deref(), None, hints);
-    if action.is_none() && prefix == Some("lambda") && caller(None, hints) != Caller::Function {
+    if action.is_none() && prefix == Some("lambda") && who != Caller::Function {
         category = Category::IdentityNotAuthorized;
     }
     let excerpt =
@@ -156,6 +157,7 @@ fn build(ctx: &Context, b: Block) -> Candidate {
     f.operation = b.op;
     f.error_code = b.code;
     f.encoded_message = b.encoded;
+    f.caller = who;
     Candidate {
         start: b.start,
         end: b.end,

@@ -3,7 +3,7 @@
 //! policy[: <policy arn>]]`, with AWS's authorization ID and console link, and whatever
 //! wrapper (CLI, SDK, CloudFormation) surrounds it.
 
-use super::classify::classify;
+use super::classify::{caller, classify};
 use super::principal::looks_like_principal;
 use super::{Candidate, Context, DenyKind, Finding, PolicyType, ceil_boundary, floor_boundary};
 use regex::Regex;
@@ -203,11 +203,9 @@ fn parse_one(ctx: &Context, at: usize, next: usize) -> Option<Candidate> {
             f.service_principal = p.name.clone();
         }
     }
-    f.category = classify(
-        f.action.as_deref(),
-        principal.as_ref(),
-        ctx.hints(start, end),
-    );
+    let hints = ctx.hints(start, end);
+    f.category = classify(f.action.as_deref(), principal.as_ref(), hints);
+    f.caller = caller(principal.as_ref(), hints);
     f.excerpt = super::one_line(&text[start..ceil_boundary(text, end.max(start))], 400);
     Some(Candidate {
         start,

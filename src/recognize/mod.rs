@@ -20,6 +20,7 @@ pub mod services;
 use serde::Serialize;
 use std::fmt;
 
+pub use classify::Caller;
 pub use principal::{Principal, PrincipalKind};
 
 /// The most findings one paste yields; a log of thousands of identical denials is summarized
@@ -208,6 +209,8 @@ pub struct Finding {
     pub service_principal: Option<String>,
     /// EC2's encoded authorization failure message, to decode with STS.
     pub encoded_message: Option<String>,
+    /// Who made the denied call, as far as the text tells.
+    pub caller: Caller,
     /// The recognized message, on one line, secrets redacted, at most ~400 characters.
     pub excerpt: String,
 }
@@ -228,6 +231,7 @@ impl Finding {
             error_code: None,
             service_principal: None,
             encoded_message: None,
+            caller: Caller::Unknown,
             excerpt: one_line(excerpt, 400),
         }
     }
@@ -252,6 +256,9 @@ impl Finding {
         }
         macro_rules! fill {
             ($($f:ident),*) => { $( if self.$f.is_none() { self.$f = other.$f.clone(); } )* };
+        }
+        if self.caller == Caller::Unknown {
+            self.caller = other.caller;
         }
         fill!(
             action,

@@ -1,7 +1,7 @@
 //! Lambda's own permission messages that are not in the IAM form, and the messages other
 //! services print when they cannot reach a function.
 
-use super::classify::{Hints, classify};
+use super::classify::{Caller, Hints, caller, classify};
 use super::services::{prefix_for_operation, prefix_for_service_name};
 use super::{Candidate, Category, Context, Finding, Principal};
 use regex::{Captures, Regex};
@@ -10,6 +10,7 @@ use std::sync::LazyLock;
 /// What a pattern yields.
 struct Hit {
     category: Category,
+    caller: Caller,
     action: Option<String>,
     resource: Option<String>,
     principal: Option<String>,
@@ -20,6 +21,7 @@ impl Hit {
     fn of(category: Category) -> Hit {
         Hit {
             category,
+            caller: Caller::Unknown,
             action: None,
             resource: None,
             principal: None,
@@ -73,6 +75,7 @@ fn role_call(service: &str, op: &str) -> Hit {
     };
     Hit {
         category: classify(action.as_deref(), None, hints),
+        caller: Caller::Function,
         action,
         resource: None,
         principal: None,
@@ -277,6 +280,7 @@ static PATTERNS: [Pattern; 23] = [
             let p = principal.as_deref().map(Principal::parse);
             let hints = ctx.hints(at, at);
             let mut h = Hit::of(classify(action.as_deref(), p.as_ref(), hints));
+            h.caller = caller(p.as_ref(), hints);
             h.action = action;
             h.principal = principal;
             Some(h)
@@ -301,6 +305,7 @@ pub fn detect(ctx: &Context, out: &mut Vec<Candidate>) {
             f.resource = hit.resource;
             f.principal_arn = hit.principal;
             f.service_principal = hit.service_principal.map(str::to_string);
+            f.caller = hit.caller;
             out.push(Candidate {
                 start: m.start(),
                 end: m.end(),

@@ -2,7 +2,7 @@
 //! the *variables* that fill `{{placeholders}}` in texts, policies and commands with the
 //! user's own ARNs.
 
-use crate::recognize::{Category, Finding, PolicyType, PrincipalKind};
+use crate::recognize::{Caller, Category, Finding, PolicyType, PrincipalKind};
 use std::collections::BTreeMap;
 
 /// The facts a question may name, with the values an answer's `when` may hold.
@@ -50,7 +50,18 @@ pub const FACTS: &[(&str, &[&str])] = &[
     ("has_resource", &["yes", "no"]),
     (
         "message_kind",
-        &["encoded", "efs", "statement_not_found", "other"],
+        &["encoded", "efs", "statement_not_found", "edge", "other"],
+    ),
+    ("caller", &["function", "deployer", "person", "service"]),
+    (
+        "kms_error",
+        &[
+            "denied",
+            "disabled",
+            "pending_deletion",
+            "not_found",
+            "invalid_key",
+        ],
     ),
 ];
 
@@ -81,6 +92,13 @@ pub const PLACEHOLDERS: &[&str] = &[
     "kms_key_arn",
     "log_group_arn",
     "target_role_arn",
+    "principal_account",
+    "principal_iam_arn",
+    "caller_name",
+    "layer_name",
+    "layer_version",
+    "service",
+    "event_source",
 ];
 
 /// The names inside `{{...}}` in `s`, in order.
@@ -158,10 +176,50 @@ impl Facts {
             "efs"
         } else if excerpt.contains("is not found in resource policy") {
             "statement_not_found"
+        } else if excerpt.contains("edgelambda.amazonaws.com") {
+            "edge"
         } else {
             "other"
         };
         m.insert("message_kind", kind.to_string());
+        let caller = match f.caller {
+            Caller::Function => Some("function"),
+            Caller::Deployer => Some("deployer"),
+            Caller::Person => Some("person"),
+            Caller::Service => Some("service"),
+            Caller::Session | Caller::Unknown => None,
+        };
+        if let Some(c) = caller {
+            m.insert("caller", c.to_string());
+        }
+        if f.category == Category::Kms {
+            let kms = if excerpt.contains("pending deletion") || excerpt.contains("pendingdeletion")
+            {
+                Some("pending_deletion")
+            } else if excerpt.contains("kmsdisabled") || excerpt.contains("is disabled") {
+                Some("disabled")
+            } else if excerpt.contains("kmsnotfound")
+                || (excerpt.contains("does not exist in this region")
+                    && !excerpt.contains("not allowed to access"))
+            {
+                Some("not_found")
+            } else if excerpt.contains("invalid for creategrant")
+                || excerpt.contains("key is invalid")
+            {
+                Some("invalid_key")
+            } else if excerpt.contains("accessdenied")
+                || excerpt.contains("not allowed to access")
+                || excerpt.contains("access was denied")
+                || f.explicit.is_some()
+            {
+                Some("denied")
+            } else {
+                None
+            };
+            if let Some(k) = kms {
+                m.insert("kms_error", k.to_string());
+            }
+        }
         m.insert(
             "has_resource",
             if f.resource.as_deref().is_some_and(|r| r != "*") {
@@ -261,15 +319,26 @@ impl Vars {
         out
     }
 
-    /// Fills every string of a JSON document.
+    /// Fills every string of a JSON document. Policies need ARNs: a resource the message
+    /// names only by name ("my-function", "prod/db") becomes `<ARN of prod/db>` there.
     pub fn fill_json(&self, v: &serde_json::Value) -> serde_json::Value {
+        let mut policy_vars = self.clone();
+        if let Some(r) = self.get("resource") {
+            if r != "*" && !r.starts_with("arn:") {
+                policy_vars.set("resource", format!("<ARN of {r}>"));
+            }
+        }
+        policy_vars.fill_json_inner(v)
+    }
+
+    fn fill_json_inner(&self, v: &serde_json::Value) -> serde_json::Value {
         use serde_json::Value;
         match v {
             Value::String(s) => Value::String(self.fill(s)),
-            Value::Array(a) => Value::Array(a.iter().map(|x| self.fill_json(x)).collect()),
+            Value::Array(a) => Value::Array(a.iter().map(|x| self.fill_json_inner(x)).collect()),
             Value::Object(o) => Value::Object(
                 o.iter()
-                    .map(|(k, x)| (self.fill(k), self.fill_json(x)))
+                    .map(|(k, x)| (self.fill(k), self.fill_json_inner(x)))
                     .collect(),
             ),
             other => other.clone(),
@@ -327,6 +396,53 @@ impl Vars {
             .or_else(|| principal.as_ref().and_then(|p| p.partition.clone()))
             .unwrap_or_else(|| "aws".to_string());
         v.set("partition", partition);
+
+        // The principal's account, its IAM identity (the role behind a session: what policies
+        // and the IAM simulator take) and the name CloudTrail records as the user name.
+        if let Some(p) = &principal {
+            if let Some(a) = &p.account {
+                v.set("principal_account", a.clone());
+            }
+            match p.kind {
+                PrincipalKind::AssumedRole => {
+                    if let Some(r) = p.role_arn() {
+                        v.set("principal_iam_arn", r);
+                    }
+                    if let Some(s) = &p.session {
+                        v.set("caller_name", s.clone());
+                    }
+                }
+                PrincipalKind::User | PrincipalKind::Role | PrincipalKind::Root => {
+                    v.set("principal_iam_arn", p.raw.clone());
+                    if let Some(n) = &p.name {
+                        v.set("caller_name", n.clone());
+                    }
+                }
+                _ => {}
+            }
+        }
+        let service = action.split_once(':').map(|(s, _)| s.to_ascii_lowercase());
+        if let Some(s) = &service {
+            v.set("service", s.clone());
+        }
+        // CloudTrail's eventSource for the denied call: PassRole is checked inside the call
+        // that hands the role over (CreateFunction, ...), so it is that call's service.
+        let event_service = if action_lower == "iam:passrole" {
+            f.operation
+                .as_deref()
+                .and_then(crate::recognize::services::prefix_for_operation)
+                .unwrap_or("lambda")
+                .to_string()
+        } else {
+            service.clone().unwrap_or_default()
+        };
+        if !event_service.is_empty() {
+            let host = match event_service.as_str() {
+                "cloudwatch" => "monitoring".to_string(),
+                other => other.to_string(),
+            };
+            v.set("event_source", format!("{host}.amazonaws.com"));
+        }
 
         // The principal's own name and kind, for put-user-policy / put-role-policy.
         if let Some(p) = &principal {
@@ -425,6 +541,14 @@ impl Vars {
         }
         if action_lower == "lambda:getlayerversion" || res.contains(":layer:") {
             v.set("layer_arn", res);
+            // arn:aws:lambda:REGION:ACCOUNT:layer:NAME:VERSION
+            let parts: Vec<&str> = res.split(':').collect();
+            if parts.len() >= 7 && parts[5] == "layer" {
+                v.set("layer_name", parts[6]);
+                if let Some(ver) = parts.get(7) {
+                    v.set("layer_version", *ver);
+                }
+            }
         }
         if res.contains(":sqs:") {
             v.set("queue_arn", res);
