@@ -62,7 +62,7 @@ fn diagnosis(c: &mut Criterion) {
     c.bench_function("diagnose_and_render_json", |b| {
         b.iter(|| {
             let d = Diagnosis::new(t, black_box(f.clone()), &NoEvidence);
-            lambda_doctor::report::json(&[d], lambda_doctor::i18n::Lang::En)
+            lambda_doctor::report::json(&[d], false, lambda_doctor::i18n::Lang::En)
         })
     });
 }

@@ -3,7 +3,7 @@
 
 use crate::diagnose::Diagnosis;
 use crate::i18n::Lang;
-use crate::recognize::recognize;
+use crate::recognize::recognize_all;
 use crate::report::{self, Format, Style};
 use crate::tree::walk::NoEvidence;
 use crate::tree::{Tree, render};
@@ -114,11 +114,14 @@ pub enum CliError {
 pub fn main() -> i32 {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
-        Err(e) => {
-            let code = e.exit_code();
+        Err(e) if e.exit_code() == 0 => {
+            // --help, --version
             let _ = e.print();
-            // clap: 0 for --help/--version, 2 for usage errors.
-            return if code == 0 { 0 } else { 2 };
+            return 0;
+        }
+        Err(e) => {
+            eprintln!("lambda-doctor: {}", usage_error_line(&e.to_string()));
+            return 2;
         }
     };
     match run(cli) {
@@ -128,6 +131,24 @@ pub fn main() -> i32 {
             2
         }
     }
+}
+
+/// clap's multi-line usage error as one line: the reason, the accepted values if it lists
+/// them, and where to look.
+pub fn usage_error_line(rendered: &str) -> String {
+    let mut lines = rendered.lines().map(str::trim).filter(|l| !l.is_empty());
+    let first = lines
+        .next()
+        .unwrap_or("invalid arguments")
+        .trim_start_matches("error: ")
+        .to_string();
+    let values = rendered
+        .lines()
+        .map(str::trim)
+        .find(|l| l.starts_with("[possible values:"))
+        .map(|l| format!(" {l}"))
+        .unwrap_or_default();
+    format!("{first}{values} (see lambda-doctor --help)")
 }
 
 fn style(global: &Global) -> Style {
@@ -167,15 +188,17 @@ pub fn run(cli: Cli) -> Result<i32, CliError> {
 fn explain(args: &ExplainArgs, global: &Global, lang: Lang) -> Result<i32, CliError> {
     let text = read_input(args)?;
     let tree = Tree::embedded().map_err(|e| CliError::Tree(e.to_string()))?;
-    let findings = recognize(&text);
-    let diagnoses: Vec<Diagnosis> = findings
+    let found = recognize_all(&text);
+    let truncated = found.truncated;
+    let diagnoses: Vec<Diagnosis> = found
+        .findings
         .into_iter()
         .map(|f| Diagnosis::new(tree, f, &NoEvidence))
         .collect();
     let out = match global.output {
-        Format::Json => report::json(&diagnoses, lang),
-        Format::Markdown => report::markdown(&diagnoses, lang),
-        Format::Text => report::text(&diagnoses, lang, style(global)),
+        Format::Json => report::json(&diagnoses, truncated, lang),
+        Format::Markdown => report::markdown(&diagnoses, truncated, lang),
+        Format::Text => report::text(&diagnoses, truncated, lang, style(global)),
     };
     print(&out);
     Ok(if diagnoses.is_empty() { 0 } else { 1 })
@@ -322,6 +345,18 @@ fn tree(args: &TreeArgs, lang: Lang) -> Result<i32, CliError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn usage_errors_fit_one_line() {
+        let e = Cli::try_parse_from(["lambda-doctor", "explain", "x", "--output", "yaml"])
+            .expect_err("bad value");
+        let line = usage_error_line(&e.to_string());
+        assert!(!line.contains('\n'), "{line}");
+        assert!(
+            line.contains("yaml") && line.contains("[possible values: text, json, markdown]"),
+            "{line}"
+        );
+    }
 
     #[test]
     fn decode_rejects_binary_and_empty() {

@@ -166,6 +166,55 @@ impl<'t> Diagnosis<'t> {
             .unwrap_or("none")
     }
 
+    /// The `ui.json` key naming where the change goes, in words that fit who was denied: an
+    /// identity policy of the function's execution role is "the execution role's policy".
+    pub fn fix_target_key(&self) -> &'static str {
+        use crate::recognize::{Caller, Category::*};
+        let target = self.fix_target();
+        let function_side = self.finding.caller == Caller::Function
+            || matches!(
+                self.finding.category,
+                ExecutionRoleMissingPermission | CloudwatchLogs | EventSourceMapping | VpcEni | Kms
+            );
+        if target == "identity" && function_side {
+            "target.execution_role"
+        } else {
+            target_key(target)
+        }
+    }
+
+    /// The heading of this finding: the category, or the explicit deny that decides it.
+    pub fn heading(&self, lang: Lang) -> String {
+        if self.explicit() {
+            match self.finding.policy_type {
+                Some(t) => fill(
+                    ui("explicit_head", lang),
+                    &[("layer", ui(layer_key(t), lang))],
+                ),
+                None => ui("explicit_head_unknown", lang).to_string(),
+            }
+        } else {
+            ui(category_key(&self.finding), lang).to_string()
+        }
+    }
+
+    /// Files the change commands read (`file://NAME`), in order.
+    pub fn change_files(&self) -> Vec<String> {
+        let mut files: Vec<String> = Vec::new();
+        for c in self.change_commands() {
+            for part in c.split("file://").skip(1) {
+                let name: String = part
+                    .chars()
+                    .take_while(|ch| !ch.is_whitespace() && *ch != '\'' && *ch != '"')
+                    .collect();
+                if !name.is_empty() && !files.contains(&name) {
+                    files.push(name);
+                }
+            }
+        }
+        files
+    }
+
     pub fn policy(&self) -> Option<serde_json::Value> {
         let p = self.fix_node().fix.as_ref()?.policy.as_ref()?;
         Some(self.vars.fill_json(p))

@@ -116,7 +116,10 @@ fn ten_megabyte_inputs_finish_with_bounded_output() {
         ));
         i += 1;
     }
-    assert_eq!(recognize(&many).len(), MAX_FINDINGS);
+    let r = lambda_doctor::recognize::recognize_all(&many);
+    assert_eq!(r.findings.len(), MAX_FINDINGS);
+    assert!(r.truncated);
+    assert!(!lambda_doctor::recognize::recognize_all(&big).truncated);
 
     // No separators at all, and a phrase repeated without anything between.
     let arn_run = "arn:aws:iam::1:user/".repeat(10 * 1024 * 1024 / 20);

@@ -326,8 +326,21 @@ impl<'a> Context<'a> {
     }
 }
 
+/// What one paste holds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Recognized {
+    pub findings: Vec<Finding>,
+    /// More than [`MAX_FINDINGS`] distinct problems: only the first are kept.
+    pub truncated: bool,
+}
+
 /// Recognizes every permission problem in `text`, in order of appearance, deduplicated.
 pub fn recognize(text: &str) -> Vec<Finding> {
+    recognize_all(text).findings
+}
+
+/// [`recognize`], saying whether findings were left out.
+pub fn recognize_all(text: &str) -> Recognized {
     let redacted = crate::redact::redact(text);
     // A CloudTrail file is JSON: read it before normalization unescapes its strings. Its
     // records are the whole story.
@@ -347,7 +360,7 @@ pub fn recognize(text: &str) -> Vec<Finding> {
     finish(cands)
 }
 
-fn finish(mut cands: Vec<Candidate>) -> Vec<Finding> {
+fn finish(mut cands: Vec<Candidate>) -> Recognized {
     cands.sort_by_key(|c| (c.start, c.generic));
     // A generic candidate near a specific one is its wrapper ("(Service: ...; Error Code:
     // AccessDenied)" around an IAM message).
@@ -383,13 +396,19 @@ fn finish(mut cands: Vec<Candidate>) -> Vec<Finding> {
             last = Some((i, c.end));
             continue;
         }
+        if out.len() >= MAX_FINDINGS {
+            return Recognized {
+                findings: out,
+                truncated: true,
+            };
+        }
         out.push(c.finding);
         last = Some((out.len() - 1, c.end));
-        if out.len() >= MAX_FINDINGS {
-            break;
-        }
     }
-    out
+    Recognized {
+        findings: out,
+        truncated: false,
+    }
 }
 
 /// Collapses whitespace and cuts at `max` characters (with an ellipsis when cut).

@@ -319,8 +319,17 @@ pub fn detect(ctx: &Context, out: &mut Vec<Candidate>) {
 /// The sentence or line around a match, for the excerpt.
 fn sentence(ctx: &Context, start: usize, end: usize) -> std::ops::Range<usize> {
     let t = ctx.text;
-    let a = t[..start].rfind('\n').map(|i| i + 1).unwrap_or(0);
-    let a = a.max(super::floor_boundary(t, start.saturating_sub(200)));
+    let line_start = t[..start].rfind('\n').map(|i| i + 1).unwrap_or(0);
+    let a = if start - line_start <= 300 {
+        line_start
+    } else {
+        // A long line: start at a word boundary some way before the match.
+        let from = super::floor_boundary(t, start - 200);
+        t[from..start]
+            .find(' ')
+            .map(|i| from + i + 1)
+            .unwrap_or(from)
+    };
     let b = t[end..].find('\n').map(|i| end + i).unwrap_or(t.len());
     let b = b.min(super::ceil_boundary(t, end + 300));
     a..b

@@ -4,7 +4,7 @@
 
 pub mod wrap;
 
-use crate::diagnose::{Diagnosis, category_key, target_key};
+use crate::diagnose::Diagnosis;
 use crate::i18n::{Lang, fill, ui};
 use serde_json::{Value, json};
 use std::fmt::Write;
@@ -77,6 +77,7 @@ pub fn finding_json(d: &Diagnosis, lang: Lang) -> Value {
             "title": d.fix_title(lang),
             "explanation": d.fix_body(lang),
             "target": d.fix_target(),
+            "target_text": ui(d.fix_target_key(), lang),
             "policy": d.policy(),
             "commands": d.change_commands(),
             "read_commands": d.read_commands(),
@@ -87,6 +88,7 @@ pub fn finding_json(d: &Diagnosis, lang: Lang) -> Value {
         "operation": f.operation,
         "error_code": f.error_code,
         "service_principal": f.service_principal,
+        "caller": f.caller.as_str(),
         "encoded_message": f.encoded_message,
         "open_questions": d.open_questions(lang),
         "still_failing": followups,
@@ -95,9 +97,10 @@ pub fn finding_json(d: &Diagnosis, lang: Lang) -> Value {
 }
 
 /// `explain --output json`.
-pub fn json(diagnoses: &[Diagnosis], lang: Lang) -> String {
+pub fn json(diagnoses: &[Diagnosis], truncated: bool, lang: Lang) -> String {
     let v = json!({
-        "findings": diagnoses.iter().map(|d| finding_json(d, lang)).collect::<Vec<_>>()
+        "findings": diagnoses.iter().map(|d| finding_json(d, lang)).collect::<Vec<_>>(),
+        "truncated": truncated,
     });
     let s = serde_json::to_string_pretty(&v).unwrap_or_else(|_| "{\"findings\": []}".into());
     crate::redact::redact(&s).into_owned() + "\n"
@@ -107,8 +110,29 @@ fn pretty(v: &Value) -> String {
     serde_json::to_string_pretty(v).unwrap_or_default()
 }
 
+/// The "still failing?" blocks: per finding when there is one, once for all when several.
+fn shared_followups(diagnoses: &[Diagnosis], lang: Lang) -> Vec<crate::diagnose::Followup> {
+    let mut seen: Vec<crate::diagnose::Followup> = Vec::new();
+    for d in diagnoses {
+        for f in d.followups(lang) {
+            if !seen.iter().any(|s| s.key == f.key) {
+                seen.push(f);
+            }
+        }
+    }
+    seen
+}
+
+fn write_command(out: &mut String, style: &Style, c: &str) {
+    if let Some(comment) = c.strip_prefix("# ") {
+        let _ = writeln!(out, "    {}", style.dim(&format!("# {comment}")));
+    } else {
+        let _ = writeln!(out, "    $ {c}");
+    }
+}
+
 /// `explain` for people.
-pub fn text(diagnoses: &[Diagnosis], lang: Lang, style: Style) -> String {
+pub fn text(diagnoses: &[Diagnosis], truncated: bool, lang: Lang, style: Style) -> String {
     let mut out = String::new();
     if diagnoses.is_empty() {
         let _ = writeln!(out, "{}", style.green(ui("no_finding", lang)));
@@ -118,17 +142,23 @@ pub fn text(diagnoses: &[Diagnosis], lang: Lang, style: Style) -> String {
         return out;
     }
     let n = diagnoses.len();
+    let w = style.width;
     if n > 1 {
         let count = fill(ui("findings_count", lang), &[("n", &n.to_string())]);
-        let _ = writeln!(out, "{}\n", style.bold(&count));
+        let _ = writeln!(out, "{}", style.bold(&count));
+        if truncated {
+            for l in wrap::wrap(&fill(ui("truncated", lang), &[("n", &n.to_string())]), w) {
+                let _ = writeln!(out, "{}", style.yellow(&l));
+            }
+        }
+        out.push('\n');
     }
-    let w = style.width;
     for (i, d) in diagnoses.iter().enumerate() {
         let f = &d.finding;
         let head = if n > 1 {
-            format!("[{}/{n}] {}", i + 1, ui(category_key(f), lang))
+            format!("[{}/{n}] {}", i + 1, d.heading(lang))
         } else {
-            ui(category_key(f), lang).to_string()
+            d.heading(lang)
         };
         let rule = "─".repeat(w.saturating_sub(wrap::width(&head) + 4).min(60));
         let _ = writeln!(
@@ -213,7 +243,7 @@ pub fn text(diagnoses: &[Diagnosis], lang: Lang, style: Style) -> String {
         let target = format!(
             "{}: {}",
             ui("policy_target", lang),
-            ui(target_key(d.fix_target()), lang)
+            ui(d.fix_target_key(), lang)
         );
         for l in wrap::wrap(&target, w.saturating_sub(2)) {
             let _ = writeln!(out, "  {}", style.dim(&l));
@@ -233,7 +263,7 @@ pub fn text(diagnoses: &[Diagnosis], lang: Lang, style: Style) -> String {
                 }
             }
             for c in read {
-                let _ = writeln!(out, "    $ {c}");
+                write_command(&mut out, &style, &c);
             }
         }
         let change = d.change_commands();
@@ -246,8 +276,14 @@ pub fn text(diagnoses: &[Diagnosis], lang: Lang, style: Style) -> String {
             for l in wrap::wrap(ui("change_note", lang), w.saturating_sub(4)) {
                 let _ = writeln!(out, "    {}", style.dim(&l));
             }
+            if d.policy().is_some() && d.change_files().iter().any(|f| f == "policy.json") {
+                let save = fill(ui("save_policy_as", lang), &[("file", "policy.json")]);
+                for l in wrap::wrap(&save, w.saturating_sub(4)) {
+                    let _ = writeln!(out, "    {}", style.dim(&l));
+                }
+            }
             for c in change {
-                let _ = writeln!(out, "    $ {c}");
+                write_command(&mut out, &style, &c);
             }
         }
         let open = d.open_questions(lang);
@@ -260,7 +296,7 @@ pub fn text(diagnoses: &[Diagnosis], lang: Lang, style: Style) -> String {
                 }
             }
         }
-        let followups = d.followups(lang);
+        let followups = if n == 1 { d.followups(lang) } else { vec![] };
         if !followups.is_empty() {
             let _ = writeln!(out, "\n{}", style.bold(ui("still_failing", lang)));
             for fu in followups {
@@ -286,13 +322,40 @@ pub fn text(diagnoses: &[Diagnosis], lang: Lang, style: Style) -> String {
             out.push('\n');
         }
     }
+    if n > 1 {
+        let followups = shared_followups(diagnoses, lang);
+        if !followups.is_empty() {
+            let _ = writeln!(out, "\n{}", style.bold(ui("still_failing_all", lang)));
+            for fu in followups {
+                for l in wrap::wrap(&fu.title, w.saturating_sub(2)) {
+                    let _ = writeln!(out, "  {}", style.bold(&l));
+                }
+                for item in fu.items {
+                    for (j, l) in wrap::wrap(&item, w.saturating_sub(6)).iter().enumerate() {
+                        let bullet = if j == 0 { "    - " } else { "      " };
+                        let _ = writeln!(out, "{bullet}{l}");
+                    }
+                }
+            }
+        }
+    }
     crate::redact::redact(&out).into_owned()
 }
 
 /// `explain --output markdown`: a section per finding, ready for a ticket.
-pub fn markdown(diagnoses: &[Diagnosis], lang: Lang) -> String {
+pub fn markdown(diagnoses: &[Diagnosis], truncated: bool, lang: Lang) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "# {}\n", ui("report_title", lang));
+    if truncated {
+        let _ = writeln!(
+            out,
+            "> {}\n",
+            fill(
+                ui("truncated", lang),
+                &[("n", &diagnoses.len().to_string())]
+            )
+        );
+    }
     if diagnoses.is_empty() {
         let _ = writeln!(
             out,
@@ -304,7 +367,7 @@ pub fn markdown(diagnoses: &[Diagnosis], lang: Lang) -> String {
     }
     for (i, d) in diagnoses.iter().enumerate() {
         let f = &d.finding;
-        let _ = writeln!(out, "## {}. {}\n", i + 1, ui(category_key(f), lang));
+        let _ = writeln!(out, "## {}. {}\n", i + 1, d.heading(lang));
         let _ = writeln!(out, "> {}\n", f.excerpt.replace('\n', " "));
         let not_given = ui("not_given", lang);
         let _ = writeln!(out, "| | |\n|---|---|");
@@ -361,7 +424,7 @@ pub fn markdown(diagnoses: &[Diagnosis], lang: Lang) -> String {
             out,
             "*{}:* {}\n",
             ui("policy_target", lang),
-            ui(target_key(d.fix_target()), lang)
+            ui(d.fix_target_key(), lang)
         );
         if let Some(p) = d.policy() {
             let _ = writeln!(out, "```json\n{}\n```\n", pretty(&p));
@@ -393,16 +456,8 @@ pub fn markdown(diagnoses: &[Diagnosis], lang: Lang) -> String {
             }
             out.push('\n');
         }
-        let followups = d.followups(lang);
-        if !followups.is_empty() {
-            let _ = writeln!(out, "### {}\n", ui("still_failing", lang));
-            for fu in followups {
-                let _ = writeln!(out, "**{}**\n", fu.title);
-                for item in fu.items {
-                    let _ = writeln!(out, "- {item}");
-                }
-                out.push('\n');
-            }
+        if diagnoses.len() == 1 {
+            markdown_followups(&mut out, &d.followups(lang), ui("still_failing", lang));
         }
         let docs = d.docs();
         if !docs.is_empty() {
@@ -413,5 +468,23 @@ pub fn markdown(diagnoses: &[Diagnosis], lang: Lang) -> String {
             out.push('\n');
         }
     }
+    if diagnoses.len() > 1 {
+        let all = shared_followups(diagnoses, lang);
+        markdown_followups(&mut out, &all, ui("still_failing_all", lang));
+    }
     crate::redact::redact(&out).into_owned()
+}
+
+fn markdown_followups(out: &mut String, followups: &[crate::diagnose::Followup], title: &str) {
+    if followups.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "### {title}\n");
+    for fu in followups {
+        let _ = writeln!(out, "**{}**\n", fu.title);
+        for item in &fu.items {
+            let _ = writeln!(out, "- {item}");
+        }
+        out.push('\n');
+    }
 }

@@ -12,6 +12,73 @@ fn is_wide(c: char) -> bool {
     c.width().unwrap_or(0) >= 2
 }
 
+/// Characters a Japanese or Chinese line must not start with (kinsoku): small kana, the long
+/// vowel mark, closing brackets and punctuation.
+fn no_line_start(c: char) -> bool {
+    matches!(
+        c,
+        'ー' | 'ッ'
+            | 'ャ'
+            | 'ュ'
+            | 'ョ'
+            | 'ァ'
+            | 'ィ'
+            | 'ゥ'
+            | 'ェ'
+            | 'ォ'
+            | 'ヮ'
+            | 'ヵ'
+            | 'ヶ'
+            | 'っ'
+            | 'ゃ'
+            | 'ゅ'
+            | 'ょ'
+            | 'ぁ'
+            | 'ぃ'
+            | 'ぅ'
+            | 'ぇ'
+            | 'ぉ'
+            | 'ゎ'
+            | '、'
+            | '。'
+            | '，'
+            | '．'
+            | '・'
+            | '：'
+            | '；'
+            | '？'
+            | '！'
+            | '々'
+            | '〜'
+            | '）'
+            | '」'
+            | '』'
+            | '】'
+            | '〕'
+            | '〉'
+            | '》'
+            | '”'
+            | '’'
+            | ')'
+            | ']'
+            | '}'
+            | ','
+            | '.'
+            | ':'
+            | ';'
+            | '!'
+            | '?'
+    )
+}
+
+/// Characters a line must not end with: opening brackets.
+fn no_line_end(c: char) -> bool {
+    matches!(
+        c,
+        '（' | '「' | '『' | '【' | '〔' | '〈' | '《' | '“' | '‘' | '(' | '[' | '{'
+    )
+}
+
 /// Wraps `text` to lines of at most `max` cells (a single over-long token such as an ARN
 /// stays whole on its own line rather than being cut).
 pub fn wrap(text: &str, max: usize) -> Vec<String> {
@@ -29,11 +96,32 @@ pub fn wrap(text: &str, max: usize) -> Vec<String> {
                     tokens.push(std::mem::take(&mut cur));
                 }
                 tokens.push(" ".into());
-            } else if is_wide(ch) {
-                if !cur.is_empty() {
-                    tokens.push(std::mem::take(&mut cur));
+            } else if is_wide(ch) || no_line_start(ch) {
+                let glue_back = no_line_start(ch)
+                    && (cur.is_empty() && tokens.last().is_some_and(|t| t != " "));
+                if glue_back {
+                    // Never start a line with it: stay with the character before.
+                    if let Some(t) = tokens.last_mut() {
+                        t.push(ch);
+                    }
+                } else if no_line_start(ch) && !cur.is_empty() {
+                    cur.push(ch);
+                    if is_wide(ch) {
+                        // A line may break after wide punctuation.
+                        tokens.push(std::mem::take(&mut cur));
+                    }
+                } else if is_wide(ch) {
+                    if !cur.is_empty() {
+                        tokens.push(std::mem::take(&mut cur));
+                    }
+                    // After an opening bracket, stay with it.
+                    match tokens.last_mut() {
+                        Some(t) if t.chars().last().is_some_and(no_line_end) => t.push(ch),
+                        _ => tokens.push(ch.to_string()),
+                    }
+                } else {
+                    cur.push(ch);
                 }
-                tokens.push(ch.to_string());
             } else {
                 cur.push(ch);
             }
@@ -50,9 +138,7 @@ pub fn wrap(text: &str, max: usize) -> Vec<String> {
                 }
                 continue;
             }
-            // Closing punctuation stays with the character before it.
-            let sticky = matches!(tok.as_str(), "、" | "。" | "」" | "）" | "，" | "：" | "；");
-            if w + tw > max && w > 0 && !sticky {
+            if w + tw > max && w > 0 {
                 lines.push(line.trim_end().to_string());
                 line.clear();
                 w = 0;
@@ -101,6 +187,24 @@ mod tests {
         let lines = wrap("実行ロールにアクセス許可がありません。", 10);
         assert!(lines.iter().all(|l| width(l) <= 10), "{lines:?}");
         assert_eq!(lines.concat(), "実行ロールにアクセス許可がありません。");
+    }
+
+    #[test]
+    fn kinsoku() {
+        for max in 10..30 {
+            for l in wrap(
+                "ステートメントをセッションポリシーに追加します。「ロール」を確認してください。",
+                max,
+            ) {
+                let first = l.chars().next().expect("non-empty");
+                let last = l.chars().last().expect("non-empty");
+                assert!(
+                    !no_line_start(first),
+                    "{max}: line starts with {first}: {l}"
+                );
+                assert!(!no_line_end(last), "{max}: line ends with {last}: {l}");
+            }
+        }
     }
 
     #[test]
