@@ -4,6 +4,7 @@
 use lambda_doctor::diagnose::Diagnosis;
 use lambda_doctor::i18n::Lang;
 use lambda_doctor::recognize::{Category, recognize};
+use lambda_doctor::tree::validate::has_allow;
 use lambda_doctor::tree::vars::Facts;
 use lambda_doctor::tree::walk::{CheckResult, Evidence, How, NoEvidence, Walk};
 use lambda_doctor::tree::{NodeKind, Tree};
@@ -119,16 +120,6 @@ fn every_category_walks_to_a_fix_with_the_users_values() {
             assert!(!d.fix_title(lang).is_empty());
             assert!(!d.summary(lang).is_empty());
         }
-    }
-}
-
-fn has_allow(v: &serde_json::Value) -> bool {
-    match v {
-        serde_json::Value::Object(o) => {
-            o.get("Effect").and_then(|e| e.as_str()) == Some("Allow") || o.values().any(has_allow)
-        }
-        serde_json::Value::Array(a) => a.iter().any(has_allow),
-        _ => false,
     }
 }
 

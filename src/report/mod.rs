@@ -110,7 +110,7 @@ fn pretty(v: &Value) -> String {
     serde_json::to_string_pretty(v).unwrap_or_default()
 }
 
-/// The "still failing?" blocks: per finding when there is one, once for all when several.
+/// The "still failing?" blocks of all findings, each once.
 fn shared_followups(diagnoses: &[Diagnosis], lang: Lang) -> Vec<crate::diagnose::Followup> {
     let mut seen: Vec<crate::diagnose::Followup> = Vec::new();
     for d in diagnoses {
@@ -296,21 +296,6 @@ pub fn text(diagnoses: &[Diagnosis], truncated: bool, lang: Lang, style: Style) 
                 }
             }
         }
-        let followups = if n == 1 { d.followups(lang) } else { vec![] };
-        if !followups.is_empty() {
-            let _ = writeln!(out, "\n{}", style.bold(ui("still_failing", lang)));
-            for fu in followups {
-                for l in wrap::wrap(&fu.title, w.saturating_sub(2)) {
-                    let _ = writeln!(out, "  {}", style.bold(&l));
-                }
-                for item in fu.items {
-                    for (j, l) in wrap::wrap(&item, w.saturating_sub(6)).iter().enumerate() {
-                        let bullet = if j == 0 { "    - " } else { "      " };
-                        let _ = writeln!(out, "{bullet}{l}");
-                    }
-                }
-            }
-        }
         let docs = d.docs();
         if !docs.is_empty() {
             let _ = writeln!(out, "\n{}", style.bold(ui("docs", lang)));
@@ -322,19 +307,23 @@ pub fn text(diagnoses: &[Diagnosis], truncated: bool, lang: Lang, style: Style) 
             out.push('\n');
         }
     }
-    if n > 1 {
-        let followups = shared_followups(diagnoses, lang);
-        if !followups.is_empty() {
-            let _ = writeln!(out, "\n{}", style.bold(ui("still_failing_all", lang)));
-            for fu in followups {
-                for l in wrap::wrap(&fu.title, w.saturating_sub(2)) {
-                    let _ = writeln!(out, "  {}", style.bold(&l));
-                }
-                for item in fu.items {
-                    for (j, l) in wrap::wrap(&item, w.saturating_sub(6)).iter().enumerate() {
-                        let bullet = if j == 0 { "    - " } else { "      " };
-                        let _ = writeln!(out, "{bullet}{l}");
-                    }
+    // "Still failing?" once, after every finding.
+    let followups = shared_followups(diagnoses, lang);
+    if !followups.is_empty() {
+        let title = if n > 1 {
+            "still_failing_all"
+        } else {
+            "still_failing"
+        };
+        let _ = writeln!(out, "\n{}", style.bold(ui(title, lang)));
+        for fu in followups {
+            for l in wrap::wrap(&fu.title, w.saturating_sub(2)) {
+                let _ = writeln!(out, "  {}", style.bold(&l));
+            }
+            for item in fu.items {
+                for (j, l) in wrap::wrap(&item, w.saturating_sub(6)).iter().enumerate() {
+                    let bullet = if j == 0 { "    - " } else { "      " };
+                    let _ = writeln!(out, "{bullet}{l}");
                 }
             }
         }
@@ -456,9 +445,6 @@ pub fn markdown(diagnoses: &[Diagnosis], truncated: bool, lang: Lang) -> String 
             }
             out.push('\n');
         }
-        if diagnoses.len() == 1 {
-            markdown_followups(&mut out, &d.followups(lang), ui("still_failing", lang));
-        }
         let docs = d.docs();
         if !docs.is_empty() {
             let _ = writeln!(out, "### {}\n", ui("docs", lang));
@@ -468,10 +454,16 @@ pub fn markdown(diagnoses: &[Diagnosis], truncated: bool, lang: Lang) -> String 
             out.push('\n');
         }
     }
-    if diagnoses.len() > 1 {
-        let all = shared_followups(diagnoses, lang);
-        markdown_followups(&mut out, &all, ui("still_failing_all", lang));
-    }
+    let title = if diagnoses.len() > 1 {
+        "still_failing_all"
+    } else {
+        "still_failing"
+    };
+    markdown_followups(
+        &mut out,
+        &shared_followups(diagnoses, lang),
+        ui(title, lang),
+    );
     crate::redact::redact(&out).into_owned()
 }
 

@@ -311,7 +311,8 @@ impl Tree {
     }
 }
 
-fn has_allow(v: &serde_json::Value) -> bool {
+/// Whether a policy document (or any part of one) has an `"Effect": "Allow"` statement.
+pub fn has_allow(v: &serde_json::Value) -> bool {
     match v {
         serde_json::Value::Object(o) => {
             o.get("Effect").and_then(|e| e.as_str()) == Some("Allow") || o.values().any(has_allow)
