@@ -69,24 +69,25 @@ pub fn redact(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// Whether the text names a secret-bearing key (any case).
+/// Whether the text names a secret-bearing key (any case), in one pass.
 fn mentions_secret_key(text: &str) -> bool {
-    let finders = [
-        "access_key",
-        "accesskey",
-        "secret_key",
-        "secret-key",
-        "secretkey",
-        "_token",
-        "sessiontoken",
-        "securitytoken",
-        "security-token",
-    ];
-    let b = text.as_bytes();
-    finders.iter().any(|w| {
-        let w = w.as_bytes();
-        b.windows(w.len()).any(|win| win.eq_ignore_ascii_case(w))
-    })
+    static KEYS: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
+        aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build([
+                "access_key",
+                "accesskey",
+                "secret_key",
+                "secret-key",
+                "secretkey",
+                "_token",
+                "sessiontoken",
+                "securitytoken",
+                "security-token",
+            ])
+            .expect("patterns build")
+    });
+    KEYS.is_match(text)
 }
 
 /// Whether the text has 40 base64 characters in a row.

@@ -18,12 +18,16 @@ pub fn normalize(text: &str) -> String {
     if s.contains('\r') {
         s = s.replace("\r\n", "\n").replace('\r', "\n");
     }
-    // Terraform draws a gutter of box characters; CloudFormation consoles use tabs.
-    if s.contains(['│', '╷', '╵', '┃', '\t']) {
+    // CloudFormation consoles and log lines use tabs; Terraform draws a gutter of box
+    // characters.
+    if s.contains('\t') {
+        s = s.replace('\t', " ");
+    }
+    if s.contains(['│', '╷', '╵', '┃']) {
         s = s
             .chars()
             .map(|c| match c {
-                '│' | '╷' | '╵' | '┃' | '\t' => ' ',
+                '│' | '╷' | '╵' | '┃' => ' ',
                 c => c,
             })
             .collect();
@@ -183,7 +187,7 @@ fn join_kind(c: &JoinContext) -> Join {
     // A terminal that hard-wrapped at a fixed width cuts wherever the width falls.
     if let Some(w) = c.width {
         // A run of trailing spaces is padding (a table), not a cut.
-        if c.prev.chars().count() == w && !c.prev.ends_with("  ") {
+        if char_len(c.prev) == w && !c.prev.ends_with("  ") {
             return Join::Raw;
         }
     }
@@ -244,6 +248,15 @@ fn cell_widths(lines: &[&str]) -> std::collections::HashMap<usize, usize> {
     m
 }
 
+/// Characters in a line (its byte length when it is ASCII, the common case).
+fn char_len(l: &str) -> usize {
+    if l.is_ascii() {
+        l.len()
+    } else {
+        l.chars().count()
+    }
+}
+
 /// Terminal widths people paste from.
 const TERMINAL_WIDTHS: &[usize] = &[80, 100, 120, 132, 140, 150, 160, 180, 200, 220, 240];
 
@@ -251,7 +264,7 @@ const TERMINAL_WIDTHS: &[usize] = &[80, 100, 120, 132, 140, 150, 160, 180, 200, 
 /// terminal width, at least two lines have it exactly, and some line is shorter (a log of
 /// identical lines is not a wrapped paste).
 fn wrap_width(lines: &[&str]) -> Option<usize> {
-    let lens: Vec<usize> = lines.iter().map(|l| l.chars().count()).collect();
+    let lens: Vec<usize> = lines.iter().map(|l| char_len(l)).collect();
     let max = *lens.iter().max()?;
     if !TERMINAL_WIDTHS.contains(&max) {
         return None;

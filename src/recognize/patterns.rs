@@ -289,12 +289,35 @@ static PATTERNS: [Pattern; 23] = [
     ),
 ];
 
+/// Which patterns' triggers occur in the text, found in one pass over it.
+fn triggered(lower: &str) -> Vec<bool> {
+    static AC: LazyLock<(aho_corasick::AhoCorasick, Vec<usize>)> = LazyLock::new(|| {
+        let mut words = Vec::new();
+        let mut owner = Vec::new();
+        for (i, p) in PATTERNS.iter().enumerate() {
+            for t in p.triggers {
+                words.push(*t);
+                owner.push(i);
+            }
+        }
+        let ac = aho_corasick::AhoCorasick::new(words).expect("triggers build");
+        (ac, owner)
+    });
+    let (ac, owner) = &*AC;
+    let mut on = vec![false; PATTERNS.len()];
+    for m in ac.find_iter(lower) {
+        on[owner[m.pattern().as_usize()]] = true;
+        if on.iter().all(|&x| x) {
+            break;
+        }
+    }
+    on
+}
+
 /// Finds every non-IAM permission message.
 pub fn detect(ctx: &Context, out: &mut Vec<Candidate>) {
-    for p in PATTERNS.iter() {
-        if !p.triggers.iter().any(|t| ctx.lower.contains(t)) {
-            continue;
-        }
+    let on = triggered(ctx.lower);
+    for (p, _) in PATTERNS.iter().zip(&on).filter(|(_, on)| **on) {
         for c in p.re.captures_iter(ctx.text).take(super::MAX_FINDINGS * 4) {
             let m = c.get(0).expect("whole match");
             let Some(hit) = (p.build)(&c, ctx, m.start()) else {
