@@ -6,7 +6,7 @@ use lambda_doctor::i18n::Lang;
 use lambda_doctor::recognize::{Category, recognize};
 use lambda_doctor::tree::validate::has_allow;
 use lambda_doctor::tree::vars::Facts;
-use lambda_doctor::tree::walk::{CheckResult, Evidence, How, NoEvidence, Walk};
+use lambda_doctor::tree::walk::{FixedEvidence, How, NoEvidence, Walk};
 use lambda_doctor::tree::{NodeKind, Tree};
 
 fn tree() -> &'static Tree {
@@ -174,24 +174,6 @@ fn explicit_denies_are_never_answered_with_an_allow() {
     }
 }
 
-/// A fake evidence source over the real tree's check ids.
-struct Fake(&'static [(&'static str, bool)]);
-
-impl Evidence for Fake {
-    fn check(&self, id: &str) -> Option<CheckResult> {
-        self.0
-            .iter()
-            .find(|(i, _)| *i == id)
-            .map(|(_, failed)| CheckResult {
-                failed: *failed,
-                evidence: vec![format!(
-                    "{id}: {}",
-                    if *failed { "fails" } else { "passes" }
-                )],
-            })
-    }
-}
-
 #[test]
 fn evidence_answers_check_backed_questions() {
     let f = recognize("The role defined for the function cannot be assumed by Lambda.").remove(0);
@@ -205,7 +187,7 @@ fn evidence_answers_check_backed_questions() {
     w.advance(&facts, &NoEvidence);
     assert_eq!(w.current().check.as_deref(), Some("role.missing"));
     // With evidence: role exists, trust policy is wrong → the trust policy fix, no question.
-    let ev = Fake(&[("role.missing", false), ("role.trust", true)]);
+    let ev = FixedEvidence::of(&[("role.missing", false), ("role.trust", true)]);
     let mut w = Walk::new(tree(), "execution-role-trust").expect("entry");
     w.answer("implicit").expect("an answer");
     w.advance(&facts, &ev);

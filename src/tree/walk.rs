@@ -34,6 +34,38 @@ impl Evidence for NoEvidence {
     }
 }
 
+/// Evidence given as a fixed list of check results: for tests, and for answers a person
+/// already knows ("the role exists").
+#[derive(Debug, Clone, Default)]
+pub struct FixedEvidence(pub Vec<(String, CheckResult)>);
+
+impl FixedEvidence {
+    /// Results with one evidence line each: `"<id>: fails"` or `"<id>: passes"`.
+    pub fn of(results: &[(&str, bool)]) -> FixedEvidence {
+        FixedEvidence(
+            results
+                .iter()
+                .map(|(id, failed)| {
+                    let word = if *failed { "fails" } else { "passes" };
+                    (
+                        id.to_string(),
+                        CheckResult {
+                            failed: *failed,
+                            evidence: vec![format!("{id}: {word}")],
+                        },
+                    )
+                })
+                .collect(),
+        )
+    }
+}
+
+impl Evidence for FixedEvidence {
+    fn check(&self, id: &str) -> Option<CheckResult> {
+        self.0.iter().find(|(i, _)| i == id).map(|(_, r)| r.clone())
+    }
+}
+
 /// How a question was answered.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum How {
@@ -271,21 +303,6 @@ mod tests {
         .expect("parses")
     }
 
-    /// A fake evidence source: answers the checks it was given.
-    struct Fake(Vec<(&'static str, bool)>);
-
-    impl Evidence for Fake {
-        fn check(&self, id: &str) -> Option<CheckResult> {
-            self.0
-                .iter()
-                .find(|(i, _)| *i == id)
-                .map(|(_, failed)| CheckResult {
-                    failed: *failed,
-                    evidence: vec![format!("{id} evidence")],
-                })
-        }
-    }
-
     fn facts(deny: &str) -> Facts {
         let mut f = Facts::default();
         f.0.insert("deny", deny.to_string());
@@ -296,14 +313,17 @@ mod tests {
     fn facts_and_evidence_answer_without_asking() {
         let t = tree();
         let mut w = Walk::new(&t, "start").expect("start");
-        w.advance(&facts("implicit"), &Fake(vec![("role.trust", false)]));
+        w.advance(
+            &facts("implicit"),
+            &FixedEvidence::of(&[("role.trust", false)]),
+        );
         assert!(w.at_fix());
         assert_eq!(w.current().id, "other-fix");
         assert_eq!(
             w.path()[1].how,
             How::Check {
                 id: "role.trust".into(),
-                evidence: vec!["role.trust evidence".into()]
+                evidence: vec!["role.trust: passes".into()]
             }
         );
     }
