@@ -12,6 +12,7 @@
 pub mod cli;
 pub mod diagnose;
 pub mod i18n;
+pub mod policy;
 pub mod recognize;
 pub mod redact;
 pub mod report;
