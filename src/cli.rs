@@ -57,8 +57,19 @@ fn parse_lang(s: &str) -> Result<Lang, String> {
 pub enum Command {
     /// Classify pasted text and print the diagnosis and the fix.
     Explain(ExplainArgs),
+    /// Evaluate a request against given policies (identity, resource, SCP, RCP, boundary,
+    /// session), as AWS would.
+    Simulate(SimulateArgs),
     /// Print the decision tree, or validate it with --check.
     Tree(TreeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SimulateArgs {
+    /// The case (or an array of cases) as JSON: {"policies": {...}, "request": {...}}; `-` reads
+    /// standard input.
+    #[arg(long, short = 'i', value_name = "FILE")]
+    pub input: PathBuf,
 }
 
 #[derive(Debug, Args)]
@@ -108,6 +119,8 @@ pub enum CliError {
     Binary,
     #[error("{0}")]
     Tree(String),
+    #[error("{0}")]
+    Input(String),
 }
 
 /// Runs the command line; returns the process exit code.
@@ -182,6 +195,7 @@ pub fn run(cli: Cli) -> Result<i32, CliError> {
         }
         Some(Command::Explain(args)) => explain(&args, &cli.global, lang),
         Some(Command::Tree(args)) => tree(&args, lang),
+        Some(Command::Simulate(args)) => simulate(&args, &cli.global),
     }
 }
 
@@ -202,6 +216,106 @@ fn explain(args: &ExplainArgs, global: &Global, lang: Lang) -> Result<i32, CliEr
     };
     print(&out);
     Ok(if diagnoses.is_empty() { 0 } else { 1 })
+}
+
+fn simulate(args: &SimulateArgs, global: &Global) -> Result<i32, CliError> {
+    use crate::policy::simulate::{case_json, parse_cases};
+    use crate::policy::synth::{Place, Proposal, propose};
+    use crate::policy::{Decision, evaluate};
+    let name = args.input.display().to_string();
+    let bytes = if args.input.as_os_str() == "-" {
+        read_limited(std::io::stdin().lock(), "standard input")?
+    } else {
+        let f = std::fs::File::open(&args.input).map_err(|e| CliError::Read {
+            path: name.clone(),
+            reason: io_reason(&e),
+        })?;
+        read_limited(f, &name)?
+    };
+    let text = decode(bytes)?;
+    let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
+        CliError::Input(format!(
+            "{name}: not JSON (line {}, column {}): {e}",
+            e.line(),
+            e.column()
+        ))
+    })?;
+    let (cases, many) = parse_cases(&value).map_err(|e| CliError::Input(format!("{name}: {e}")))?;
+    let results: Vec<_> = cases
+        .iter()
+        .map(|c| evaluate(&c.policies, &c.request))
+        .collect();
+    let out = match global.output {
+        Format::Json => {
+            let v: Vec<serde_json::Value> = cases
+                .iter()
+                .zip(&results)
+                .map(|(c, r)| case_json(c, r))
+                .collect();
+            let doc = if many {
+                serde_json::Value::Array(v)
+            } else {
+                v.into_iter().next().unwrap_or_default()
+            };
+            serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
+        }
+        Format::Text | Format::Markdown => {
+            let mut s = String::new();
+            for (i, (c, r)) in cases.iter().zip(&results).enumerate() {
+                if many {
+                    s.push_str(&format!("[{}] ", i + 1));
+                }
+                let denied = r
+                    .denied_by
+                    .map(|l| format!(" by {}", l.as_str()))
+                    .unwrap_or_default();
+                s.push_str(&format!(
+                    "{:?}{denied}: {} {} on {}\n",
+                    r.decision, c.request.principal, c.request.action, c.request.resource
+                ));
+                for st in &r.statements {
+                    s.push_str(&format!(
+                        "  {:?} {} statement {}{}\n",
+                        st.effect,
+                        st.policy,
+                        st.index,
+                        st.sid
+                            .as_deref()
+                            .map(|x| format!(" ({x})"))
+                            .unwrap_or_default()
+                    ));
+                }
+                for reason in &r.reasons {
+                    s.push_str(&format!("  - {reason}\n"));
+                }
+                match propose(&c.policies, &c.request) {
+                    Proposal::NothingToFix => {}
+                    Proposal::CannotFix { who, .. } => s.push_str(&format!("  fix: {who}\n")),
+                    Proposal::Add(adds) => {
+                        for a in adds {
+                            let place = match a.place {
+                                Place::Identity => "the caller's identity-based policy",
+                                Place::Resource => "the resource-based policy",
+                                Place::Boundary => "the permissions boundary",
+                                Place::Session => "the session policy",
+                            };
+                            s.push_str(&format!(
+                                "  fix: add to {place} (verified: the request is then Allowed):\n    {}\n",
+                                a.statement
+                            ));
+                            if let Some(cmd) = a.command {
+                                s.push_str(&format!("    $ {cmd}\n"));
+                            }
+                        }
+                    }
+                }
+            }
+            s
+        }
+    };
+    print(&out);
+    let denied = results.iter().any(|r| r.decision != Decision::Allowed);
+    Ok(if denied { 1 } else { 0 })
 }
 
 fn print(s: &str) {

@@ -298,3 +298,53 @@ fn tempdir() -> std::path::PathBuf {
     std::fs::create_dir_all(&d).expect("mkdir");
     d
 }
+
+#[test]
+fn simulate_one_case_and_an_array() {
+    let dir = tempdir();
+    let allow = r#"{"policies": {"identity": [{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "lambda:GetFunction", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:f"}]}]},
+      "request": {"principal": "arn:aws:iam::123456789012:user/dev", "action": "lambda:GetFunction", "resource": "arn:aws:lambda:us-east-1:123456789012:function:f", "context": {}, "principal_account": "123456789012", "resource_account": "123456789012"}}"#;
+    let path = dir.join("allow.json");
+    std::fs::write(&path, allow).expect("write");
+    let p = path.to_str().expect("utf8");
+    let (code, v) = json_of(&["simulate", "--input", p], None);
+    assert_eq!(code, 0);
+    assert_eq!(v["decision"], "Allowed");
+    assert_eq!(v["denied_by"], Value::Null);
+    assert_eq!(v["statements"][0]["policy"], "identity[0]");
+    assert_eq!(v["statements"][0]["effect"], "Allow");
+
+    let deny = allow.replace("function:f\", \"context\"", "function:f:1\", \"context\"");
+    let arr = format!("[{allow}, {deny}]");
+    let (code, v) = json_of(&["simulate", "--input", "-"], Some(&arr));
+    assert_eq!(code, 1, "one of the cases is denied");
+    assert_eq!(v[0]["decision"], "Allowed");
+    assert_eq!(v[1]["decision"], "ImplicitlyDenied");
+    assert_eq!(v[1]["denied_by"], "identity");
+    assert_eq!(v[1]["fix"]["kind"], "add");
+    assert_eq!(
+        v[1]["fix"]["changes"][0]["statement"]["Resource"],
+        "arn:aws:lambda:us-east-1:123456789012:function:f:1"
+    );
+}
+
+#[test]
+fn simulate_reports_the_json_path_of_a_defect() {
+    let bad = r#"{"policies": {"identity": [{"Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}, {"Effect": "Alow", "Action": "x:y"}]}]}, "request": {"principal": "p", "action": "s3:GetObject", "resource": "*"}}"#;
+    let mut c = bin();
+    c.args(["simulate", "--input", "-"]).write_stdin(bad);
+    let out = c.output().expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("$.policies.identity[0].Statement[1].Effect"),
+        "{err}"
+    );
+    assert_eq!(err.trim().lines().count(), 1);
+    one_line_error(
+        &["simulate", "--input", "-"],
+        Some(b"{not json".to_vec()),
+        "not JSON",
+    );
+    one_line_error(&["simulate", "--input", "/no/such"], None, "no such file");
+}

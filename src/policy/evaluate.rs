@@ -497,6 +497,26 @@ pub fn evaluate(set: &PolicySet, req: &Request) -> Evaluation {
         used.extend(r.allows.iter().cloned());
     }
     if !core {
+        let misses = match blocked {
+            Layer::Identity => near_misses(&identity_pols, req, false),
+            Layer::Resource => set
+                .resource
+                .as_ref()
+                .map(|p| near_misses(&[(p, "resource".to_string())], req, true))
+                .unwrap_or_default(),
+            Layer::Boundary => set
+                .boundary
+                .as_ref()
+                .map(|p| near_misses(&[(p, "boundary".to_string())], req, false))
+                .unwrap_or_default(),
+            Layer::Session => set
+                .session
+                .as_ref()
+                .map(|p| near_misses(&[(p, "session".to_string())], req, false))
+                .unwrap_or_default(),
+            _ => vec![],
+        };
+        reasons.extend(misses);
         return implicit(blocked, used, reasons);
     }
 
@@ -542,6 +562,84 @@ pub fn evaluate(set: &PolicySet, req: &Request) -> Evaluation {
         statements: used,
         reasons,
     }
+}
+
+/// Statements of `policies` whose Action matches but that still do not apply, with why: the
+/// Resource that does not match, the principal that is not named, or the condition key and
+/// value that failed.
+fn near_misses(
+    policies: &[(&Policy, String)],
+    req: &Request,
+    principal_required: bool,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    for (policy, label) in policies {
+        let vars = policy.variables_enabled();
+        for s in &policy.statements {
+            if s.effect != Effect::Allow {
+                continue;
+            }
+            let action_ok = s
+                .action
+                .as_ref()
+                .is_some_and(|m| m.values.iter().any(|a| action_matches(a, &req.action)) != m.not);
+            if !action_ok {
+                continue;
+            }
+            let at = format!(
+                "{label} statement {}{}",
+                s.index,
+                s.sid
+                    .as_deref()
+                    .map(|x| format!(" ({x})"))
+                    .unwrap_or_default()
+            );
+            if principal_required {
+                match &s.principal {
+                    None => {
+                        out.push(format!("{at}: has no Principal"));
+                        continue;
+                    }
+                    Some(b) if !b.not && principal_match(b, req) == PrincipalMatch::No => {
+                        out.push(format!(
+                            "{at}: its Principal does not name {}",
+                            req.principal
+                        ));
+                        continue;
+                    }
+                    _ => {}
+                }
+            }
+            if let Some(m) = &s.resource {
+                let v = vars.then_some(req);
+                if m.values
+                    .iter()
+                    .any(|r| resource_matches(r, &req.resource, v))
+                    == m.not
+                {
+                    let what = if m.not { "NotResource" } else { "Resource" };
+                    out.push(format!(
+                        "{at}: {what} {} does not cover {}",
+                        m.values.join(", "),
+                        req.resource
+                    ));
+                    continue;
+                }
+            }
+            if let Some(c) = s.conditions.iter().find(|c| !holds(c, req, vars)) {
+                let have = match req.get(&c.key) {
+                    None => "the request has no such key".to_string(),
+                    Some(super::request::ContextValue::One(v)) => format!("the request has {v:?}"),
+                    Some(super::request::ContextValue::Many(v)) => format!("the request has {v:?}"),
+                };
+                out.push(format!(
+                    "{at}: condition {} {} {:?} is false ({have})",
+                    c.operator, c.key, c.values
+                ));
+            }
+        }
+    }
+    out
 }
 
 fn identity_gap(identity_allows: bool, boundary_ok: bool, session_ok: bool) -> Layer {

@@ -9,6 +9,7 @@ pub mod matching;
 pub mod model;
 pub mod request;
 pub mod simulate;
+pub mod synth;
 
 pub use evaluate::{Decision, Evaluation, Layer, MatchedStatement, evaluate};
 pub use model::{Effect, ParseError, Policy, Statement, parse_policy, parse_policy_text};

@@ -186,6 +186,37 @@ pub fn parse_case(v: &Value, path: &str) -> Result<Case, ParseError> {
     Ok(Case { policies, request })
 }
 
+/// The proposed fix as JSON: the statements to add (verified) or who must change what.
+pub fn proposal_json(p: &super::synth::Proposal) -> Value {
+    use super::synth::{Place, Proposal};
+    match p {
+        Proposal::NothingToFix => Value::Null,
+        Proposal::Add(adds) => json!({
+            "kind": "add",
+            "changes": adds.iter().map(|a| json!({
+                "place": match a.place {
+                    Place::Identity => "identity",
+                    Place::Resource => "resource",
+                    Place::Boundary => "boundary",
+                    Place::Session => "session",
+                },
+                "statement": a.statement,
+                "command": a.command,
+            })).collect::<Vec<_>>(),
+        }),
+        Proposal::CannotFix { layer, who } => {
+            json!({"kind": "cannot", "layer": layer.as_str(), "who": who})
+        }
+    }
+}
+
+/// The DESIGN.md JSON of one evaluation, with the proposed fix.
+pub fn case_json(c: &Case, e: &Evaluation) -> Value {
+    let mut v = result_json(e);
+    v["fix"] = proposal_json(&super::synth::propose(&c.policies, &c.request));
+    v
+}
+
 /// The DESIGN.md JSON of one evaluation.
 pub fn result_json(e: &Evaluation) -> Value {
     json!({
