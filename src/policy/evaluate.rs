@@ -170,6 +170,7 @@ fn same_role(a: &str, b: &str) -> bool {
 /// Whether a statement's Action, Resource and Condition match (Principal is separate).
 fn statement_applies(s: &Statement, req: &Request, vars: bool) -> bool {
     let action_ok = match &s.action {
+        Some(m) if !m.may_cover_service(req.service()) => false,
         Some(m) => {
             let any = m.values.iter().any(|a| action_matches(a, &req.action));
             any != m.not
@@ -202,7 +203,7 @@ struct LayerResult {
 }
 
 fn scan(
-    policies: &[(&Policy, String)],
+    policies: &[(&Policy, Label)],
     layer: Layer,
     req: &Request,
     principal_required: bool,
@@ -244,7 +245,7 @@ fn scan(
                 continue;
             }
             let m = MatchedStatement {
-                policy: label.clone(),
+                policy: label.render(),
                 layer,
                 sid: s.sid.clone(),
                 index: s.index,
@@ -262,6 +263,28 @@ fn scan(
     r
 }
 
+/// Which policy a statement came from; rendered only for statements that match.
+#[derive(Debug, Clone, Copy)]
+enum Label {
+    Identity(usize),
+    Resource,
+    Boundary,
+    Session,
+    Level(&'static str, usize, usize),
+}
+
+impl Label {
+    fn render(self) -> String {
+        match self {
+            Label::Identity(i) => format!("identity[{i}]"),
+            Label::Resource => "resource".into(),
+            Label::Boundary => "boundary".into(),
+            Label::Session => "session".into(),
+            Label::Level(name, l, p) => format!("{name}[{l}][{p}]"),
+        }
+    }
+}
+
 /// IAM actions that change a role or policy (anything but reading it).
 fn iam_write(action: &str) -> bool {
     let op = action.split_once(':').map(|(_, o)| o).unwrap_or("");
@@ -272,8 +295,18 @@ fn iam_write(action: &str) -> bool {
         || op.starts_with("simulate"))
 }
 
-/// Evaluates `req` against `set`.
+/// Evaluates `req` against `set`, explaining an implicit deny down to the statements that
+/// almost applied (which Resource or condition key failed).
 pub fn evaluate(set: &PolicySet, req: &Request) -> Evaluation {
+    evaluate_with(set, req, true)
+}
+
+/// Evaluates without the near-miss explanations: for bulk checks that need the decision only.
+pub fn decide(set: &PolicySet, req: &Request) -> Evaluation {
+    evaluate_with(set, req, false)
+}
+
+fn evaluate_with(set: &PolicySet, req: &Request, explain: bool) -> Evaluation {
     let caller = req.caller();
     let action = req.action.to_ascii_lowercase();
     let mut reasons = Vec::new();
@@ -292,16 +325,16 @@ pub fn evaluate(set: &PolicySet, req: &Request) -> Evaluation {
     }
 
     let has_boundary = set.boundary.is_some();
-    let identity_pols: Vec<(&Policy, String)> = set
+    let identity_pols: Vec<(&Policy, Label)> = set
         .identity
         .iter()
         .enumerate()
-        .map(|(i, p)| (p, format!("identity[{i}]")))
+        .map(|(i, p)| (p, Label::Identity(i)))
         .collect();
     let identity = scan(&identity_pols, Layer::Identity, req, false, has_boundary);
     let resource = set.resource.as_ref().map(|p| {
         scan(
-            &[(p, "resource".to_string())],
+            &[(p, Label::Resource)],
             Layer::Resource,
             req,
             true,
@@ -310,7 +343,7 @@ pub fn evaluate(set: &PolicySet, req: &Request) -> Evaluation {
     });
     let boundary = set.boundary.as_ref().map(|p| {
         scan(
-            &[(p, "boundary".to_string())],
+            &[(p, Label::Boundary)],
             Layer::Boundary,
             req,
             false,
@@ -319,7 +352,7 @@ pub fn evaluate(set: &PolicySet, req: &Request) -> Evaluation {
     });
     let session = set.session.as_ref().map(|p| {
         scan(
-            &[(p, "session".to_string())],
+            &[(p, Label::Session)],
             Layer::Session,
             req,
             false,
@@ -332,22 +365,24 @@ pub fn evaluate(set: &PolicySet, req: &Request) -> Evaluation {
     let service_linked = req.principal.contains(":role/aws-service-role/")
         || req.principal.contains("AWSServiceRoleFor");
     let scp_applies = caller != Caller::Service && !service_linked;
-    let levels =
-        |levels: &Option<Vec<Vec<Policy>>>, name: &str, layer: Layer| -> Option<Vec<LayerResult>> {
-            levels.as_ref().map(|ls| {
-                ls.iter()
-                    .enumerate()
-                    .map(|(li, pols)| {
-                        let labelled: Vec<(&Policy, String)> = pols
-                            .iter()
-                            .enumerate()
-                            .map(|(pi, p)| (p, format!("{name}[{li}][{pi}]")))
-                            .collect();
-                        scan(&labelled, layer, req, false, has_boundary)
-                    })
-                    .collect()
-            })
-        };
+    let levels = |levels: &Option<Vec<Vec<Policy>>>,
+                  name: &'static str,
+                  layer: Layer|
+     -> Option<Vec<LayerResult>> {
+        levels.as_ref().map(|ls| {
+            ls.iter()
+                .enumerate()
+                .map(|(li, pols)| {
+                    let labelled: Vec<(&Policy, Label)> = pols
+                        .iter()
+                        .enumerate()
+                        .map(|(pi, p)| (p, Label::Level(name, li, pi)))
+                        .collect();
+                    scan(&labelled, layer, req, false, has_boundary)
+                })
+                .collect()
+        })
+    };
     let scp = if scp_applies {
         levels(&set.scp, "scp", Layer::Scp)
     } else {
@@ -498,21 +533,22 @@ pub fn evaluate(set: &PolicySet, req: &Request) -> Evaluation {
     }
     if !core {
         let misses = match blocked {
+            _ if !explain => vec![],
             Layer::Identity => near_misses(&identity_pols, req, false),
             Layer::Resource => set
                 .resource
                 .as_ref()
-                .map(|p| near_misses(&[(p, "resource".to_string())], req, true))
+                .map(|p| near_misses(&[(p, Label::Resource)], req, true))
                 .unwrap_or_default(),
             Layer::Boundary => set
                 .boundary
                 .as_ref()
-                .map(|p| near_misses(&[(p, "boundary".to_string())], req, false))
+                .map(|p| near_misses(&[(p, Label::Boundary)], req, false))
                 .unwrap_or_default(),
             Layer::Session => set
                 .session
                 .as_ref()
-                .map(|p| near_misses(&[(p, "session".to_string())], req, false))
+                .map(|p| near_misses(&[(p, Label::Session)], req, false))
                 .unwrap_or_default(),
             _ => vec![],
         };
@@ -568,7 +604,7 @@ pub fn evaluate(set: &PolicySet, req: &Request) -> Evaluation {
 /// Resource that does not match, the principal that is not named, or the condition key and
 /// value that failed.
 fn near_misses(
-    policies: &[(&Policy, String)],
+    policies: &[(&Policy, Label)],
     req: &Request,
     principal_required: bool,
 ) -> Vec<String> {
@@ -579,15 +615,16 @@ fn near_misses(
             if s.effect != Effect::Allow {
                 continue;
             }
-            let action_ok = s
-                .action
-                .as_ref()
-                .is_some_and(|m| m.values.iter().any(|a| action_matches(a, &req.action)) != m.not);
+            let action_ok = s.action.as_ref().is_some_and(|m| {
+                m.may_cover_service(req.service())
+                    && m.values.iter().any(|a| action_matches(a, &req.action)) != m.not
+            });
             if !action_ok {
                 continue;
             }
             let at = format!(
-                "{label} statement {}{}",
+                "{} statement {}{}",
+                label.render(),
                 s.index,
                 s.sid
                     .as_deref()

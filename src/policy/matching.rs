@@ -110,15 +110,59 @@ pub fn glob(pat: &[Tok], text: &str, fold: bool) -> bool {
     p == pat.len()
 }
 
-/// A plain glob without variables.
+/// A plain glob without variables. ASCII inputs (nearly all of IAM) take an allocation-free
+/// byte path.
 pub fn glob_str(pattern: &str, text: &str, fold: bool) -> bool {
+    if pattern.is_ascii() && text.is_ascii() {
+        return glob_bytes(pattern.as_bytes(), text.as_bytes(), fold);
+    }
     glob(&tokens(pattern, None).unwrap_or_default(), text, fold)
+}
+
+/// `*` / `?` glob over ASCII bytes.
+fn glob_bytes(pat: &[u8], t: &[u8], fold: bool) -> bool {
+    let (mut p, mut s) = (0usize, 0usize);
+    let (mut star, mut mark) = (None::<usize>, 0usize);
+    while s < t.len() {
+        if p < pat.len() {
+            let c = pat[p];
+            if c == b'*' {
+                star = Some(p);
+                mark = s;
+                p += 1;
+                continue;
+            }
+            if c == b'?' || c == t[s] || (fold && c.eq_ignore_ascii_case(&t[s])) {
+                p += 1;
+                s += 1;
+                continue;
+            }
+        }
+        match star {
+            Some(sp) => {
+                p = sp + 1;
+                mark += 1;
+                s = mark;
+            }
+            None => return false,
+        }
+    }
+    while p < pat.len() && pat[p] == b'*' {
+        p += 1;
+    }
+    p == pat.len()
 }
 
 /// Whether an action pattern (`s3:Get*`, `*`) matches an action; case-insensitive.
 pub fn action_matches(pattern: &str, action: &str) -> bool {
     if pattern == "*" {
         return true;
+    }
+    // Fast reject on the service prefix when the pattern's prefix has no wildcard.
+    if let (Some((ps, _)), Some((s, _))) = (pattern.split_once(':'), action.split_once(':')) {
+        if !ps.contains(['*', '?']) && !ps.eq_ignore_ascii_case(s) {
+            return false;
+        }
     }
     glob_str(pattern, action, true)
 }
@@ -128,6 +172,20 @@ pub fn action_matches(pattern: &str, action: &str) -> bool {
 /// case-sensitively (a `*` there also spans `:` and `/`). A request for `"*"` (a
 /// wildcard-only action) is matched only by `"*"`.
 pub fn resource_matches(pattern: &str, resource: &str, vars: Option<&Request>) -> bool {
+    if pattern == "*" {
+        return true;
+    }
+    if resource == "*" && !pattern.contains("${") {
+        return false;
+    }
+    // Without variables and in ASCII: compare segments in place, without allocating.
+    if !(vars.is_some() && pattern.contains("${")) && pattern.is_ascii() && resource.is_ascii() {
+        if let (Some(pv), Some(rv)) = (split6(pattern), split6(resource)) {
+            return (0..5).all(|i| glob_bytes(pv[i].as_bytes(), rv[i].as_bytes(), true))
+                && glob_bytes(pv[5].as_bytes(), rv[5].as_bytes(), false);
+        }
+        return glob_bytes(pattern.as_bytes(), resource.as_bytes(), false);
+    }
     let Some(toks) = tokens(pattern, vars) else {
         return false;
     };
@@ -153,6 +211,20 @@ pub fn resource_matches(pattern: &str, resource: &str, vars: Option<&Request>) -
     // Not a full ARN on one side: compare whole strings, case-sensitively.
     let whole: Vec<Tok> = segs.join(&Tok::Lit(':'));
     glob(&whole, resource, false)
+}
+
+/// The six parts of an ARN, without allocating; `None` for anything else.
+fn split6(s: &str) -> Option<[&str; 6]> {
+    let mut it = s.splitn(6, ':');
+    let out = [
+        it.next()?,
+        it.next()?,
+        it.next()?,
+        it.next()?,
+        it.next()?,
+        it.next()?,
+    ];
+    Some(out)
 }
 
 /// ARN condition matching (ArnEquals/ArnLike): each of the six colon-separated parts is

@@ -11,7 +11,7 @@ pub mod request;
 pub mod simulate;
 pub mod synth;
 
-pub use evaluate::{Decision, Evaluation, Layer, MatchedStatement, evaluate};
+pub use evaluate::{Decision, Evaluation, Layer, MatchedStatement, decide, evaluate};
 pub use model::{Effect, ParseError, Policy, Statement, parse_policy, parse_policy_text};
 pub use request::{ContextValue, Request};
 

@@ -17,6 +17,38 @@ pub enum Effect {
 pub struct Matcher {
     pub not: bool,
     pub values: Vec<String>,
+    /// For `Action`: the lower-case service prefixes the patterns name, when none of them
+    /// has a wildcard in its prefix — a statement for other services is skipped at once.
+    pub services: Option<Vec<String>>,
+}
+
+impl Matcher {
+    fn new(not: bool, values: Vec<String>, action: bool) -> Matcher {
+        let services = (action && !not)
+            .then(|| {
+                values
+                    .iter()
+                    .map(|v| match v.split_once(':') {
+                        Some((p, _)) if !p.contains(['*', '?']) => Some(p.to_ascii_lowercase()),
+                        _ => None,
+                    })
+                    .collect::<Option<Vec<String>>>()
+            })
+            .flatten();
+        Matcher {
+            not,
+            values,
+            services,
+        }
+    }
+
+    /// Whether the statement can concern an action of service `svc` (lower case).
+    pub fn may_cover_service(&self, svc: &str) -> bool {
+        match &self.services {
+            Some(list) => list.iter().any(|s| s == svc),
+            None => true,
+        }
+    }
 }
 
 /// The `Principal` / `NotPrincipal` element.
@@ -332,14 +364,16 @@ fn pair(
 ) -> Result<Option<Matcher>, ParseError> {
     match (o.get(yes), o.get(no)) {
         (Some(_), Some(_)) => Err(err(path, format!("has both {yes} and {no}"))),
-        (Some(v), None) => Ok(Some(Matcher {
-            not: false,
-            values: strings(v, &format!("{path}.{yes}"))?,
-        })),
-        (None, Some(v)) => Ok(Some(Matcher {
-            not: true,
-            values: strings(v, &format!("{path}.{no}"))?,
-        })),
+        (Some(v), None) => Ok(Some(Matcher::new(
+            false,
+            strings(v, &format!("{path}.{yes}"))?,
+            yes == "Action",
+        ))),
+        (None, Some(v)) => Ok(Some(Matcher::new(
+            true,
+            strings(v, &format!("{path}.{no}"))?,
+            yes == "Action",
+        ))),
         (None, None) => Ok(None),
     }
 }

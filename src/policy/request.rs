@@ -33,9 +33,16 @@ pub struct Request {
     context: HashMap<String, ContextValue>,
     pub principal_account: Option<String>,
     pub resource_account: Option<String>,
+    /// The action's service prefix, lower case.
+    service: String,
 }
 
 impl Request {
+    /// The action's service prefix in lower case ("lambda" for "lambda:InvokeFunction").
+    pub fn service(&self) -> &str {
+        &self.service
+    }
+
     pub fn new(
         principal: &str,
         action: &str,
@@ -54,6 +61,11 @@ impl Request {
             resource_account: resource_account
                 .map(str::to_string)
                 .or_else(|| account_of(resource)),
+            service: action
+                .split_once(':')
+                .map(|(s, _)| s)
+                .unwrap_or(action)
+                .to_ascii_lowercase(),
         };
         r.derive();
         r
