@@ -1,0 +1,642 @@
+//! The automated checks of DESIGN.md, run with the policy evaluator over a function's
+//! documents. Pure: the live SDK reader or a snapshot supplies [`FunctionDocs`]; this module
+//! decides. [`FunctionDocs`] also answers the decision tree's check-backed questions.
+
+use crate::policy::model::Statement;
+use crate::policy::request::ContextValue;
+use crate::policy::{Decision, Evaluation, Layer, Policy, PolicySet, Request, decide};
+use crate::tree::walk::{CheckResult, Evidence};
+use serde::Serialize;
+
+/// Something read from the account: its value, its absence, or a read that was refused.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Known<T> {
+    Value(T),
+    /// It does not exist (a 404: no resource policy, no such role).
+    Absent,
+    /// It could not be read; `needs` names the permission that was missing.
+    Unreadable {
+        needs: String,
+    },
+}
+
+impl<T> Known<T> {
+    pub fn value(&self) -> Option<&T> {
+        match self {
+            Known::Value(v) => Some(v),
+            _ => None,
+        }
+    }
+}
+
+/// A policy with the name it is known by (managed policy ARN, inline policy name).
+#[derive(Debug, Clone, PartialEq)]
+pub struct NamedPolicy {
+    pub name: String,
+    pub policy: Policy,
+}
+
+/// The execution role's documents.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RoleDocs {
+    pub arn: String,
+    pub trust: Known<Policy>,
+    /// Attached managed policies (default versions) and inline policies.
+    pub policies: Known<Vec<NamedPolicy>>,
+    pub attached_arns: Known<Vec<String>>,
+    pub boundary: Known<Option<NamedPolicy>>,
+}
+
+/// What the checks need to know about one function.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FunctionDocs {
+    pub function_arn: String,
+    pub role: Known<RoleDocs>,
+    /// The function's resource-based policy (`Absent` when it has none).
+    pub resource_policy: Known<Policy>,
+    pub vpc: bool,
+    pub kms_key_arn: Option<String>,
+    /// The key's policy when it could be read; without it the default key policy (which
+    /// delegates to the account's IAM policies) is assumed.
+    pub kms_key_policy: Option<Policy>,
+    pub dead_letter_arn: Option<String>,
+    pub event_source_arns: Vec<String>,
+    pub url_auth_type: Option<String>,
+    /// A custom log group from the logging config; `/aws/lambda/NAME` otherwise.
+    pub log_group: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+    Info,
+}
+
+/// The result of one check.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Outcome {
+    pub id: &'static str,
+    /// True when the check found the problem.
+    pub failed: bool,
+    pub severity: Severity,
+    pub evidence: Vec<String>,
+}
+
+/// Every check id, in DESIGN.md order.
+pub const IDS: &[&str] = crate::tree::CHECK_IDS;
+
+impl FunctionDocs {
+    fn arn_part(&self, i: usize) -> &str {
+        self.function_arn.split(':').nth(i).unwrap_or("")
+    }
+    fn partition(&self) -> &str {
+        self.arn_part(1)
+    }
+    fn region(&self) -> &str {
+        self.arn_part(3)
+    }
+    fn account(&self) -> &str {
+        self.arn_part(4)
+    }
+    fn function_name(&self) -> &str {
+        self.arn_part(6)
+    }
+
+    /// The session the function's code and Lambda's own calls run as.
+    fn session(&self, role: &RoleDocs) -> String {
+        let name = role.arn.rsplit('/').next().unwrap_or("role");
+        format!(
+            "arn:{}:sts::{}:assumed-role/{name}/{}",
+            self.partition(),
+            self.account(),
+            self.function_name()
+        )
+    }
+
+    fn log_group_arn(&self) -> String {
+        let group = self
+            .log_group
+            .clone()
+            .unwrap_or_else(|| format!("/aws/lambda/{}", self.function_name()));
+        format!(
+            "arn:{}:logs:{}:{}:log-group:{group}",
+            self.partition(),
+            self.region(),
+            self.account()
+        )
+    }
+
+    /// Runs one check; `None` when the documents cannot tell (a read was refused, or the
+    /// check does not apply to this function).
+    pub fn run(&self, id: &str) -> Option<Outcome> {
+        match id {
+            "role.missing" => self.role_missing(),
+            "role.trust" => self.role_trust(),
+            "role.logs" => {
+                let group = self.log_group_arn();
+                let stream = format!("{group}:log-stream:2024/01/01/[$LATEST]0123456789abcdef");
+                self.role_allows(
+                    "role.logs",
+                    Severity::Warning,
+                    &[
+                        ("logs:CreateLogGroup", group.as_str()),
+                        ("logs:CreateLogStream", stream.as_str()),
+                        ("logs:PutLogEvents", stream.as_str()),
+                    ],
+                )
+            }
+            "role.vpc" => {
+                if !self.vpc {
+                    return None;
+                }
+                self.role_allows(
+                    "role.vpc",
+                    Severity::Error,
+                    &[
+                        ("ec2:CreateNetworkInterface", "*"),
+                        ("ec2:DescribeNetworkInterfaces", "*"),
+                        ("ec2:DeleteNetworkInterface", "*"),
+                    ],
+                )
+            }
+            "role.event_source" => {
+                let mut needed: Vec<(String, String)> = Vec::new();
+                for arn in &self.event_source_arns {
+                    for a in poll_actions(arn)? {
+                        needed.push((a.to_string(), arn.clone()));
+                    }
+                }
+                if needed.is_empty() {
+                    return None;
+                }
+                let refs: Vec<(&str, &str)> = needed
+                    .iter()
+                    .map(|(a, r)| (a.as_str(), r.as_str()))
+                    .collect();
+                self.role_allows("role.event_source", Severity::Error, &refs)
+            }
+            "role.kms" => self.role_kms(),
+            "role.dead_letter" => {
+                let target = self.dead_letter_arn.clone()?;
+                let action = if target.contains(":sns:") {
+                    "sns:Publish"
+                } else {
+                    "sqs:SendMessage"
+                };
+                self.role_allows(
+                    "role.dead_letter",
+                    Severity::Warning,
+                    &[(action, target.as_str())],
+                )
+            }
+            "role.boundary" => self.role_boundary(),
+            "policy.deprecated" => self.deprecated(),
+            "resource.public" => self.resource_public(),
+            "resource.confused_deputy" => self.confused_deputy(),
+            "resource.url_public" => {
+                let t = self.url_auth_type.as_deref()?;
+                Some(Outcome {
+                    id: "resource.url_public",
+                    failed: t.eq_ignore_ascii_case("NONE"),
+                    severity: Severity::Warning,
+                    evidence: vec![format!("function URL auth type: {t}")],
+                })
+            }
+            "resource.cross_account" => self.cross_account(),
+            _ => None,
+        }
+    }
+
+    /// Every check that can tell something.
+    pub fn run_all(&self) -> Vec<Outcome> {
+        IDS.iter().filter_map(|id| self.run(id)).collect()
+    }
+
+    fn role_missing(&self) -> Option<Outcome> {
+        let (failed, line) = match &self.role {
+            Known::Value(r) => (false, format!("execution role {} exists", r.arn)),
+            Known::Absent => (
+                true,
+                "the execution role does not exist (deleted, renamed, or a wrong ARN)".into(),
+            ),
+            Known::Unreadable { needs } => (
+                true,
+                format!("could not read the execution role (needs {needs})"),
+            ),
+        };
+        Some(Outcome {
+            id: "role.missing",
+            failed,
+            severity: Severity::Error,
+            evidence: vec![line],
+        })
+    }
+
+    fn role_trust(&self) -> Option<Outcome> {
+        let role = self.role.value()?;
+        let trust = role.trust.value()?.clone();
+        let set = PolicySet {
+            resource: Some(trust),
+            ..PolicySet::default()
+        };
+        let mut req = Request::new(
+            "lambda.amazonaws.com",
+            "sts:AssumeRole",
+            &role.arn,
+            None,
+            Some(self.account()),
+        );
+        req.set(
+            "aws:SourceAccount",
+            ContextValue::One(self.account().to_string()),
+        );
+        req.set(
+            "aws:SourceArn",
+            ContextValue::One(self.function_arn.clone()),
+        );
+        let ev = decide(&set, &req);
+        Some(Outcome {
+            id: "role.trust",
+            failed: ev.decision != Decision::Allowed,
+            severity: Severity::Error,
+            evidence: vec![explain(
+                &ev,
+                "the trust policy",
+                "lambda.amazonaws.com may sts:AssumeRole",
+                &[],
+            )],
+        })
+    }
+
+    /// The role's identity side (policies and boundary) evaluated for each (action, resource).
+    fn role_allows(
+        &self,
+        id: &'static str,
+        severity: Severity,
+        needed: &[(&str, &str)],
+    ) -> Option<Outcome> {
+        let role = self.role.value()?;
+        let set = self.role_set(role)?;
+        let names = self.names(role);
+        let session = self.session(role);
+        let mut failed = false;
+        let mut evidence = Vec::new();
+        for (action, resource) in needed {
+            let req = Request::new(
+                &session,
+                action,
+                resource,
+                Some(self.account()),
+                Some(self.account()),
+            );
+            let ev = decide(&set, &req);
+            if ev.decision != Decision::Allowed {
+                failed = true;
+            }
+            evidence.push(explain(
+                &ev,
+                "the execution role",
+                &format!("{action} on {resource}"),
+                &names,
+            ));
+        }
+        Some(Outcome {
+            id,
+            failed,
+            severity,
+            evidence,
+        })
+    }
+
+    fn role_kms(&self) -> Option<Outcome> {
+        let key = self.kms_key_arn.clone()?;
+        let role = self.role.value()?;
+        let mut set = self.role_set(role)?;
+        let assumed = self.kms_key_policy.is_none();
+        set.resource = Some(match &self.kms_key_policy {
+            Some(p) => p.clone(),
+            None => crate::policy::parse_policy(
+                &serde_json::json!({"Version": "2012-10-17", "Statement": [{
+                    "Sid": "Enable IAM User Permissions", "Effect": "Allow",
+                    "Principal": {"AWS": format!("arn:{}:iam::{}:root", self.partition(), self.account())},
+                    "Action": "kms:*", "Resource": "*"}]}),
+                "$",
+            )
+            .ok()?,
+        });
+        let req = Request::new(
+            &self.session(role),
+            "kms:Decrypt",
+            &key,
+            Some(self.account()),
+            key.split(':').nth(4),
+        );
+        let ev = decide(&set, &req);
+        let mut evidence = vec![explain(
+            &ev,
+            "the key policy",
+            &format!("kms:Decrypt on {key}"),
+            &self.names(role),
+        )];
+        if assumed {
+            evidence.push("the key policy was not read: assumed the default one, which lets the account's IAM policies decide".into());
+        }
+        Some(Outcome {
+            id: "role.kms",
+            failed: ev.decision != Decision::Allowed,
+            severity: Severity::Error,
+            evidence,
+        })
+    }
+
+    fn role_set(&self, role: &RoleDocs) -> Option<PolicySet> {
+        let policies = role.policies.value()?;
+        let boundary = match &role.boundary {
+            Known::Value(b) => b.as_ref().map(|n| n.policy.clone()),
+            Known::Absent => None,
+            Known::Unreadable { .. } => return None,
+        };
+        Some(PolicySet {
+            identity: policies.iter().map(|p| p.policy.clone()).collect(),
+            boundary,
+            ..PolicySet::default()
+        })
+    }
+
+    /// Policy names by identity index, for evidence lines.
+    fn names(&self, role: &RoleDocs) -> Vec<String> {
+        role.policies
+            .value()
+            .map(|ps| ps.iter().map(|p| p.name.clone()).collect())
+            .unwrap_or_default()
+    }
+
+    fn role_boundary(&self) -> Option<Outcome> {
+        let role = self.role.value()?;
+        let b = match &role.boundary {
+            Known::Value(Some(b)) => b,
+            Known::Value(None) | Known::Absent => {
+                return Some(Outcome {
+                    id: "role.boundary",
+                    failed: false,
+                    severity: Severity::Error,
+                    evidence: vec!["the execution role has no permissions boundary".into()],
+                });
+            }
+            Known::Unreadable { .. } => return None,
+        };
+        let mut blocked = Vec::new();
+        for id in [
+            "role.logs",
+            "role.vpc",
+            "role.event_source",
+            "role.kms",
+            "role.dead_letter",
+        ] {
+            if let Some(o) = self.run(id) {
+                for line in o.evidence.iter().filter(|l| l.contains("boundary")) {
+                    blocked.push(format!("{id}: {line}"));
+                }
+            }
+        }
+        let failed = !blocked.is_empty();
+        if !failed {
+            blocked.push(format!(
+                "the permissions boundary {} allows what the role needs",
+                b.name
+            ));
+        }
+        Some(Outcome {
+            id: "role.boundary",
+            failed,
+            severity: Severity::Error,
+            evidence: blocked,
+        })
+    }
+
+    fn deprecated(&self) -> Option<Outcome> {
+        let role = self.role.value()?;
+        let arns = role.attached_arns.value()?;
+        let old: Vec<&String> = arns
+            .iter()
+            .filter(|a| {
+                a.ends_with("policy/AWSLambdaFullAccess")
+                    || a.ends_with("policy/AWSLambdaReadOnlyAccess")
+            })
+            .collect();
+        Some(Outcome {
+            id: "policy.deprecated",
+            failed: !old.is_empty(),
+            severity: Severity::Warning,
+            evidence: if old.is_empty() {
+                vec!["no deprecated Lambda managed policy is attached".into()]
+            } else {
+                old.iter()
+                    .map(|a| format!("{a} is attached (deprecated since March 2021)"))
+                    .collect()
+            },
+        })
+    }
+
+    fn allow_statements(&self) -> Option<Vec<&Statement>> {
+        match &self.resource_policy {
+            Known::Value(p) => Some(
+                p.statements
+                    .iter()
+                    .filter(|s| s.effect == crate::policy::Effect::Allow)
+                    .collect(),
+            ),
+            Known::Absent => Some(vec![]),
+            Known::Unreadable { .. } => None,
+        }
+    }
+
+    fn resource_public(&self) -> Option<Outcome> {
+        let stmts = self.allow_statements()?;
+        let public: Vec<String> = stmts
+            .iter()
+            .filter(|s| {
+                s.principal.as_ref().is_some_and(|p| p.any && !p.not) && s.conditions.is_empty()
+            })
+            .map(|s| describe(s))
+            .collect();
+        Some(Outcome {
+            id: "resource.public",
+            failed: !public.is_empty(),
+            severity: Severity::Error,
+            evidence: if public.is_empty() {
+                vec!["no statement lets anyone call the function without a condition".into()]
+            } else {
+                public
+                    .iter()
+                    .map(|d| format!("{d} allows anyone, with no condition"))
+                    .collect()
+            },
+        })
+    }
+
+    fn confused_deputy(&self) -> Option<Outcome> {
+        let stmts = self.allow_statements()?;
+        let open: Vec<String> = stmts
+            .iter()
+            .filter(|s| {
+                let service = s
+                    .principal
+                    .as_ref()
+                    .is_some_and(|p| !p.not && p.entries.iter().any(|(k, _)| k == "Service"));
+                let scoped = s.conditions.iter().any(|c| {
+                    let k = c.key.to_ascii_lowercase();
+                    k == "aws:sourcearn" || k == "aws:sourceaccount" || k == "aws:sourceorgid"
+                });
+                service && !scoped
+            })
+            .map(|s| describe(s))
+            .collect();
+        Some(Outcome {
+            id: "resource.confused_deputy",
+            failed: !open.is_empty(),
+            severity: Severity::Warning,
+            evidence: if open.is_empty() {
+                vec![
+                    "every service principal is scoped by aws:SourceArn or aws:SourceAccount"
+                        .into(),
+                ]
+            } else {
+                open.iter()
+                    .map(|d| {
+                        format!(
+                            "{d} lets a service invoke without aws:SourceArn / aws:SourceAccount"
+                        )
+                    })
+                    .collect()
+            },
+        })
+    }
+
+    fn cross_account(&self) -> Option<Outcome> {
+        let stmts = self.allow_statements()?;
+        let me = self.account().to_string();
+        let mut others = Vec::new();
+        for s in stmts {
+            for (kind, v) in s.principal.iter().flat_map(|p| p.entries.iter()) {
+                if kind != "AWS" || v == "*" {
+                    continue;
+                }
+                let acct = if v.len() == 12 && v.bytes().all(|b| b.is_ascii_digit()) {
+                    v.clone()
+                } else {
+                    v.split(':').nth(4).unwrap_or("").to_string()
+                };
+                if !acct.is_empty() && acct != me {
+                    others.push(format!(
+                        "{} lets account {acct} ({v}) call the function",
+                        describe(s)
+                    ));
+                }
+            }
+        }
+        Some(Outcome {
+            id: "resource.cross_account",
+            failed: !others.is_empty(),
+            severity: Severity::Info,
+            evidence: if others.is_empty() {
+                vec!["no other account is named in the function policy".into()]
+            } else {
+                others
+            },
+        })
+    }
+}
+
+/// The source-type poll actions Lambda needs for an event source ARN; `None` for a source
+/// type this module does not model.
+pub fn poll_actions(arn: &str) -> Option<&'static [&'static str]> {
+    if arn.contains(":sqs:") {
+        Some(&[
+            "sqs:ReceiveMessage",
+            "sqs:DeleteMessage",
+            "sqs:GetQueueAttributes",
+        ])
+    } else if arn.contains(":kinesis:") {
+        Some(&[
+            "kinesis:GetRecords",
+            "kinesis:GetShardIterator",
+            "kinesis:DescribeStream",
+            "kinesis:ListShards",
+        ])
+    } else if arn.contains(":dynamodb:") && arn.contains("/stream/") {
+        Some(&[
+            "dynamodb:GetRecords",
+            "dynamodb:GetShardIterator",
+            "dynamodb:DescribeStream",
+            "dynamodb:ListStreams",
+        ])
+    } else {
+        None
+    }
+}
+
+fn describe(s: &Statement) -> String {
+    match &s.sid {
+        Some(sid) => format!("statement {} ({sid})", s.index),
+        None => format!("statement {}", s.index),
+    }
+}
+
+/// One evidence line: which statement allows, or why nothing does.
+fn explain(ev: &Evaluation, subject: &str, what: &str, names: &[String]) -> String {
+    let name = |policy: &str| -> String {
+        // "identity[2]" → the policy's own name.
+        policy
+            .strip_prefix("identity[")
+            .and_then(|r| r.strip_suffix(']'))
+            .and_then(|i| i.parse::<usize>().ok())
+            .and_then(|i| names.get(i).cloned())
+            .unwrap_or_else(|| policy.to_string())
+    };
+    let stmt = |s: &crate::policy::MatchedStatement| -> String {
+        let sid = s
+            .sid
+            .as_deref()
+            .map(|x| format!(" ({x})"))
+            .unwrap_or_default();
+        format!("{} statement {}{sid}", name(&s.policy), s.index)
+    };
+    match ev.decision {
+        Decision::Allowed => {
+            let by = ev
+                .statements
+                .first()
+                .map(stmt)
+                .unwrap_or_else(|| "the policies".into());
+            format!("allowed: {what} — by {by}")
+        }
+        Decision::ExplicitlyDenied => {
+            let by = ev.statements.first().map(stmt).unwrap_or_default();
+            format!("explicitly denied: {what} — Deny in {by}")
+        }
+        Decision::ImplicitlyDenied => match ev.denied_by {
+            Some(Layer::Boundary) => {
+                format!("not allowed: {what} — the permissions boundary does not allow it")
+            }
+            Some(Layer::Resource) => {
+                format!("not allowed: {what} — {subject} has no statement that allows it")
+            }
+            _ => format!("not allowed: {what} — no policy of {subject} allows it"),
+        },
+    }
+}
+
+impl Evidence for FunctionDocs {
+    fn check(&self, id: &str) -> Option<CheckResult> {
+        self.run(id).map(|o| CheckResult {
+            failed: o.failed,
+            evidence: o.evidence,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests;
