@@ -38,7 +38,23 @@ fn expected(case: &Value) -> String {
 
 #[test]
 fn sample_cases_agree() {
-    let all = cases();
+    agree(cases());
+}
+
+/// Cases written separately from the sample, from the documented rules.
+#[test]
+fn heldout_cases_agree() {
+    let text = include_str!("fixtures/eval-heldout.json");
+    agree(
+        serde_json::from_str::<Value>(text)
+            .expect("JSON")
+            .as_array()
+            .expect("array")
+            .clone(),
+    );
+}
+
+fn agree(all: Vec<Value>) {
     let mut wrong = vec![];
     for case in &all {
         let parsed = parse_case(case, "$").unwrap_or_else(|e| panic!("{}: {e}", case["id"]));

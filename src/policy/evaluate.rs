@@ -221,15 +221,21 @@ fn scan(
                 None if principal_required => continue,
                 None => PrincipalMatch::Wildcard,
                 Some(b) if b.not => {
-                    // NotPrincipal: applies to everyone not listed. Documented quirk: a Deny
-                    // with NotPrincipal always applies to a principal with a boundary.
-                    let listed = principal_match(
-                        &PrincipalBlock {
-                            not: false,
-                            ..b.clone()
-                        },
-                        req,
-                    ) != PrincipalMatch::No;
+                    // NotPrincipal: applies to everyone not listed, and only an exact entry
+                    // exempts — naming the account or the role does not exempt its users or
+                    // sessions (the docs list the session ARN explicitly for that).
+                    // Documented quirk: a Deny with NotPrincipal always applies to a principal
+                    // with a boundary.
+                    let listed = matches!(
+                        principal_match(
+                            &PrincipalBlock {
+                                not: false,
+                                ..b.clone()
+                            },
+                            req
+                        ),
+                        PrincipalMatch::Direct | PrincipalMatch::Wildcard
+                    );
                     if (s.effect == Effect::Deny && has_boundary) || !listed {
                         PrincipalMatch::Wildcard
                     } else {
