@@ -57,11 +57,26 @@ fn parse_lang(s: &str) -> Result<Lang, String> {
 pub enum Command {
     /// Classify pasted text and print the diagnosis and the fix.
     Explain(ExplainArgs),
+    /// Run every automated check on one function, from a snapshot or the demo account.
+    Check(CheckArgs),
     /// Evaluate a request against given policies (identity, resource, SCP, RCP, boundary,
     /// session), as AWS would.
     Simulate(SimulateArgs),
     /// Print the decision tree, or validate it with --check.
     Tree(TreeArgs),
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("evidence").required(true).args(["snapshot", "demo"])))]
+pub struct CheckArgs {
+    /// The function: name, ARN, partial ARN, or name:qualifier.
+    pub function: String,
+    /// Read the function's documents from a snapshot file instead of the account.
+    #[arg(long, value_name = "FILE")]
+    pub snapshot: Option<PathBuf>,
+    /// Use the bundled demo account (offline, no credentials).
+    #[arg(long)]
+    pub demo: bool,
 }
 
 #[derive(Debug, Args)]
@@ -149,12 +164,20 @@ pub fn main() -> i32 {
 /// clap's multi-line usage error as one line: the reason, the accepted values if it lists
 /// them, and where to look.
 pub fn usage_error_line(rendered: &str) -> String {
-    let mut lines = rendered.lines().map(str::trim).filter(|l| !l.is_empty());
-    let first = lines
+    let mut lines = rendered.lines();
+    let mut first = lines
         .next()
         .unwrap_or("invalid arguments")
+        .trim()
         .trim_start_matches("error: ")
         .to_string();
+    // "the following required arguments were not provided:" + indented names.
+    if first.ends_with(':') {
+        for l in lines.take_while(|l| l.starts_with(' ') && !l.trim().is_empty()) {
+            first.push(' ');
+            first.push_str(l.trim());
+        }
+    }
     let values = rendered
         .lines()
         .map(str::trim)
@@ -196,6 +219,7 @@ pub fn run(cli: Cli) -> Result<i32, CliError> {
         Some(Command::Explain(args)) => explain(&args, &cli.global, lang),
         Some(Command::Tree(args)) => tree(&args, lang),
         Some(Command::Simulate(args)) => simulate(&args, &cli.global),
+        Some(Command::Check(args)) => check(&args, &cli.global, lang),
     }
 }
 
@@ -216,6 +240,43 @@ fn explain(args: &ExplainArgs, global: &Global, lang: Lang) -> Result<i32, CliEr
     };
     print(&out);
     Ok(if diagnoses.is_empty() { 0 } else { 1 })
+}
+
+fn check(args: &CheckArgs, global: &Global, lang: Lang) -> Result<i32, CliError> {
+    use crate::checks::report::{self as check_report, CheckReport};
+    use crate::evidence::Snapshot;
+    let (snapshot, name) = match &args.snapshot {
+        Some(path) => {
+            let name = path.display().to_string();
+            let f = std::fs::File::open(path).map_err(|e| CliError::Read {
+                path: name.clone(),
+                reason: io_reason(&e),
+            })?;
+            let text = decode(read_limited(f, &name)?)?;
+            (
+                Snapshot::parse(&text, &name).map_err(|e| CliError::Input(e.to_string()))?,
+                name,
+            )
+        }
+        None => (Snapshot::demo(), "the demo account".to_string()),
+    };
+    let ev = snapshot
+        .function(&args.function, &name)
+        .map_err(|e| CliError::Input(e.to_string()))?;
+    let tree = Tree::embedded().map_err(|e| CliError::Tree(e.to_string()))?;
+    let source = match (&snapshot.source, &snapshot.taken_at) {
+        (Some(s), Some(t)) => format!("{name}: {s}, {t}"),
+        (Some(s), None) => format!("{name}: {s}"),
+        _ => name.clone(),
+    };
+    let report = CheckReport::new(tree, ev, &source, lang);
+    let out = match global.output {
+        Format::Json => check_report::json(&report, lang),
+        Format::Markdown => check_report::markdown(&report, lang),
+        Format::Text => check_report::text(&report, lang, style(global)),
+    };
+    print(&out);
+    Ok(report.exit_code())
 }
 
 fn simulate(args: &SimulateArgs, global: &Global) -> Result<i32, CliError> {

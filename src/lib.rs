@@ -12,6 +12,7 @@
 pub mod checks;
 pub mod cli;
 pub mod diagnose;
+pub mod evidence;
 pub mod i18n;
 pub mod policy;
 pub mod recognize;

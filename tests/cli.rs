@@ -348,3 +348,54 @@ fn simulate_reports_the_json_path_of_a_defect() {
     );
     one_line_error(&["simulate", "--input", "/no/such"], None, "no such file");
 }
+
+#[test]
+fn check_on_the_demo_account() {
+    let (code, v) = json_of(&["check", "thumbnailer", "--demo"], None);
+    assert_eq!(code, 1);
+    assert_eq!(
+        v["function"],
+        "arn:aws:lambda:us-east-1:123456789012:function:thumbnailer"
+    );
+    assert_eq!(v["findings"][0]["id"], "role.trust");
+    assert_eq!(v["findings"][0]["severity"], "error");
+    assert!(
+        v["findings"][0]["fix"]["commands"][0]
+            .as_str()
+            .expect("command")
+            .contains("update-assume-role-policy --role-name thumbnailer-role")
+    );
+    bin()
+        .args([
+            "check",
+            "arn:aws:lambda:us-east-1:123456789012:function:orders-api:live",
+            "--demo",
+        ])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(
+            "No problem found by the automated checks",
+        ));
+    one_line_error(&["check", "nope", "--demo"], None, "orders-api");
+    one_line_error(&["check", "orders-api"], None, "--snapshot");
+}
+
+#[test]
+fn check_reads_a_snapshot_file() {
+    let dir = tempdir();
+    let demo = lambda_doctor::evidence::Snapshot::demo();
+    let mut one = demo.clone();
+    one.functions.retain(|f| f.config.name == "vpc-sync");
+    let path = dir.join("snap.json");
+    std::fs::write(&path, serde_json::to_string(&one).expect("json")).expect("write");
+    let p = path.to_str().expect("utf8");
+    let (code, v) = json_of(&["check", "vpc-sync", "--snapshot", p], None);
+    assert_eq!(code, 1);
+    assert_eq!(v["findings"][0]["id"], "role.vpc");
+    std::fs::write(&path, "{\"format\": \"other\"}").expect("write");
+    one_line_error(
+        &["check", "vpc-sync", "--snapshot", p],
+        None,
+        "not a lambda-doctor snapshot",
+    );
+}

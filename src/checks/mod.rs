@@ -2,6 +2,8 @@
 //! documents. Pure: the live SDK reader or a snapshot supplies [`FunctionDocs`]; this module
 //! decides. [`FunctionDocs`] also answers the decision tree's check-backed questions.
 
+pub mod report;
+
 use crate::policy::model::Statement;
 use crate::policy::request::ContextValue;
 use crate::policy::{Decision, Evaluation, Layer, Policy, PolicySet, Request, decide};

@@ -1,0 +1,456 @@
+//! `check` results with their fixes: each failed check is paired with the decision tree's fix
+//! for it, filled in with the function's own ARNs; text, Markdown and JSON renderings.
+
+use super::{Outcome, Severity};
+use crate::evidence::FunctionEvidence;
+use crate::i18n::{Lang, fill, ui};
+use crate::report::{Style, wrap};
+use crate::tree::Tree;
+use crate::tree::vars::Vars;
+use serde_json::{Value, json};
+use std::fmt::Write;
+
+/// A failed check with its fix.
+#[derive(Debug, Clone)]
+pub struct CheckFinding {
+    pub outcome: Outcome,
+    pub fix: Fix,
+}
+
+/// What to change, from the tree or built here.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fix {
+    pub node: Option<String>,
+    pub title: String,
+    pub explanation: String,
+    pub policy: Option<Value>,
+    pub read: Vec<String>,
+    pub change: Vec<String>,
+}
+
+/// The result of `check` on one function.
+#[derive(Debug, Clone)]
+pub struct CheckReport {
+    pub function_arn: String,
+    pub findings: Vec<CheckFinding>,
+    pub passed: Vec<&'static str>,
+    pub unreadable: Vec<String>,
+    pub source: String,
+}
+
+impl CheckReport {
+    /// Runs every check on `ev`.
+    pub fn new(tree: &Tree, ev: &FunctionEvidence, source: &str, lang: Lang) -> CheckReport {
+        let docs = ev.docs();
+        let mut findings = Vec::new();
+        let mut passed = Vec::new();
+        for o in docs.run_all() {
+            if o.failed {
+                let fix = fix_for(tree, &o, ev, lang);
+                findings.push(CheckFinding { outcome: o, fix });
+            } else {
+                passed.push(o.id);
+            }
+        }
+        CheckReport {
+            function_arn: ev.config.arn.clone(),
+            findings,
+            passed,
+            unreadable: ev.unreadable(),
+            source: source.to_string(),
+        }
+    }
+
+    /// Exit code: 1 when any error or warning was found.
+    pub fn exit_code(&self) -> i32 {
+        let serious = self
+            .findings
+            .iter()
+            .any(|f| matches!(f.outcome.severity, Severity::Error | Severity::Warning));
+        if serious { 1 } else { 0 }
+    }
+}
+
+/// The placeholders a function's own documents fill.
+pub fn vars_for(ev: &FunctionEvidence) -> Vars {
+    let mut v = Vars::default();
+    let c = &ev.config;
+    let parts: Vec<&str> = c.arn.split(':').collect();
+    v.set("function_arn", c.arn.clone());
+    v.set("function_name", c.name.clone());
+    if let Some(p) = parts.get(1) {
+        v.set("partition", *p);
+    }
+    if let Some(r) = parts.get(3) {
+        v.set("region", *r);
+    }
+    if let Some(a) = parts.get(4) {
+        v.set("account_id", *a);
+        v.set("source_account", *a);
+        v.set("principal_account", *a);
+    }
+    v.set("role_arn", c.role.clone());
+    if let Some(n) = c.role.rsplit('/').next() {
+        v.set("role_name", n);
+        v.set("principal_name", n);
+    }
+    v.set("principal_entity", "role");
+    v.set("principal_iam_arn", c.role.clone());
+    if let Some(k) = &c.kms_key_arn {
+        v.set("kms_key_arn", k.clone());
+    }
+    let group = c
+        .log_group
+        .clone()
+        .unwrap_or_else(|| format!("/aws/lambda/{}", c.name));
+    v.set(
+        "log_group_arn",
+        format!(
+            "arn:{}:logs:{}:{}:log-group:{group}",
+            parts.get(1).unwrap_or(&"aws"),
+            parts.get(3).unwrap_or(&""),
+            parts.get(4).unwrap_or(&"")
+        ),
+    );
+    for m in ev.event_source_mappings.ok().into_iter().flatten() {
+        let arn = &m.event_source_arn;
+        if arn.contains(":sqs:") {
+            v.set("queue_arn", arn.clone());
+        } else {
+            v.set("stream_arn", arn.clone());
+        }
+        v.set("resource", arn.clone());
+    }
+    if let Some(t) = &c.dead_letter_target {
+        if t.contains(":sqs:") {
+            v.set("queue_arn", t.clone());
+        }
+        v.set("resource", t.clone());
+    }
+    v
+}
+
+/// The tree node that fixes a failed check, when one does.
+fn node_for(o: &Outcome, ev: &FunctionEvidence) -> Option<&'static str> {
+    let first_source = ev
+        .event_source_mappings
+        .ok()
+        .and_then(|m| m.first())
+        .map(|m| m.event_source_arn.as_str())
+        .unwrap_or("");
+    let boundary = o
+        .evidence
+        .iter()
+        .any(|e| e.contains("permissions boundary does not allow"));
+    Some(match o.id {
+        "role.logs" | "role.vpc" | "role.event_source" | "role.kms" | "role.dead_letter"
+            if boundary =>
+        {
+            match o.id {
+                "role.logs" => "logs-boundary",
+                "role.vpc" => "vpc-boundary",
+                _ => "exec-boundary-fix",
+            }
+        }
+        "role.trust" => "trust-policy-fix",
+        "role.logs" if ev.config.log_group.is_some() => "logs-custom-group",
+        "role.logs" => "logs-basic-execution",
+        "role.vpc" => "vpc-managed-policy",
+        "role.event_source" if first_source.contains(":kinesis:") => "esm-kinesis",
+        "role.event_source" if first_source.contains(":dynamodb:") => "esm-dynamodb",
+        "role.event_source" => "esm-sqs",
+        "role.kms" => "kms-role-decrypt",
+        "role.dead_letter"
+            if ev
+                .config
+                .dead_letter_target
+                .as_deref()
+                .is_some_and(|t| t.contains(":sns:")) =>
+        {
+            "dlq-sns"
+        }
+        "role.dead_letter" => "dlq-sqs",
+        "role.boundary" => "exec-boundary-fix",
+        "role.missing" => "trust-role-missing",
+        "policy.deprecated"
+            if o.evidence
+                .iter()
+                .any(|e| e.contains("AWSLambdaReadOnlyAccess")) =>
+        {
+            "migrate-read-only"
+        }
+        "policy.deprecated" => "migrate-full-access",
+        "resource.confused_deputy" => "invoke-confused-deputy",
+        _ => return None,
+    })
+}
+
+fn fix_for(tree: &Tree, o: &Outcome, ev: &FunctionEvidence, lang: Lang) -> Fix {
+    let mut vars = vars_for(ev);
+    if o.id == "resource.confused_deputy" {
+        if let Some(p) = ev.resource_policy.ok() {
+            // The first service principal without a source condition.
+            if let Some(svc) = p["Statement"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .find_map(|s| s["Principal"]["Service"].as_str())
+            {
+                vars.set("service_principal", svc);
+            }
+        }
+    }
+    if let Some(node) = node_for(o, ev).and_then(|id| tree.node(id)) {
+        let f = node.fix.as_ref();
+        return Fix {
+            node: Some(node.id.clone()),
+            title: vars.fill(node.title.get(lang)),
+            explanation: vars.fill(node.body.get(lang)),
+            policy: f.and_then(|f| f.policy.as_ref()).map(|p| vars.fill_json(p)),
+            read: f
+                .map(|f| f.read.iter().map(|c| vars.fill(c)).collect())
+                .unwrap_or_default(),
+            change: f
+                .map(|f| f.change.iter().map(|c| vars.fill(c)).collect())
+                .unwrap_or_default(),
+        };
+    }
+    let name = &ev.config.name;
+    match o.id {
+        "resource.public" => {
+            let sids: Vec<String> = ev
+                .resource_policy
+                .ok()
+                .and_then(|p| p["Statement"].as_array().cloned())
+                .unwrap_or_default()
+                .iter()
+                .filter(|s| {
+                    (s["Principal"] == "*" || s["Principal"]["AWS"] == "*")
+                        && s.get("Condition").is_none()
+                })
+                .filter_map(|s| s["Sid"].as_str().map(str::to_string))
+                .collect();
+            Fix {
+                node: None,
+                title: ui("check.fix.remove_statement", lang).into(),
+                explanation: ui("check.fix.remove_statement_body", lang).into(),
+                policy: None,
+                read: vec![format!(
+                    "aws lambda get-policy --function-name {name} --query Policy --output text"
+                )],
+                change: sids
+                    .iter()
+                    .map(|s| {
+                        format!(
+                            "aws lambda remove-permission --function-name {name} --statement-id {s}"
+                        )
+                    })
+                    .collect(),
+            }
+        }
+        "resource.url_public" => Fix {
+            node: None,
+            title: ui("check.fix.url_iam", lang).into(),
+            explanation: ui("check.fix.url_iam_body", lang).into(),
+            policy: None,
+            read: vec![format!(
+                "aws lambda get-function-url-config --function-name {name}"
+            )],
+            change: vec![format!(
+                "aws lambda update-function-url-config --function-name {name} --auth-type AWS_IAM"
+            )],
+        },
+        _ => Fix {
+            node: None,
+            title: String::new(),
+            explanation: String::new(),
+            policy: None,
+            read: vec![format!(
+                "aws lambda get-policy --function-name {name} --query Policy --output text"
+            )],
+            change: vec![],
+        },
+    }
+}
+
+fn severity_key(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "severity.error",
+        Severity::Warning => "severity.warning",
+        Severity::Info => "severity.info",
+    }
+}
+
+fn title_key(id: &str) -> &'static str {
+    crate::i18n::KEYS
+        .iter()
+        .find(|k| k.strip_prefix("check.") == Some(id))
+        .copied()
+        .unwrap_or("check.none")
+}
+
+/// `check --output json` (DESIGN.md).
+pub fn json(r: &CheckReport, lang: Lang) -> String {
+    let v = json!({
+        "function": r.function_arn,
+        "findings": r.findings.iter().map(|f| json!({
+            "id": f.outcome.id,
+            "severity": f.outcome.severity,
+            "title": ui(title_key(f.outcome.id), lang),
+            "evidence": f.outcome.evidence,
+            "fix": {
+                "node": f.fix.node,
+                "title": f.fix.title,
+                "explanation": f.fix.explanation,
+                "policy": f.fix.policy,
+                "commands": f.fix.change,
+                "read_commands": f.fix.read,
+            },
+        })).collect::<Vec<_>>(),
+        "passed": r.passed,
+        "unreadable": r.unreadable,
+        "source": r.source,
+    });
+    crate::redact::redact(&serde_json::to_string_pretty(&v).unwrap_or_default()).into_owned() + "\n"
+}
+
+/// `check` for people.
+pub fn text(r: &CheckReport, lang: Lang, style: Style) -> String {
+    let w = style.width;
+    let mut out = String::new();
+    let head = fill(ui("check.heading", lang), &[("function", &r.function_arn)]);
+    let _ = writeln!(out, "{}", style.bold(&head));
+    let _ = writeln!(
+        out,
+        "{}",
+        style.dim(&format!("{}: {}", ui("check.source", lang), r.source))
+    );
+    if r.findings.is_empty() {
+        let _ = writeln!(out, "\n{}", style.green(ui("check.none", lang)));
+    }
+    for f in &r.findings {
+        let sev = ui(severity_key(f.outcome.severity), lang);
+        let line = format!(
+            "[{sev}] {} — {}",
+            f.outcome.id,
+            ui(title_key(f.outcome.id), lang)
+        );
+        let painted = match f.outcome.severity {
+            Severity::Error => style.red(&line),
+            Severity::Warning => style.yellow(&line),
+            Severity::Info => style.cyan(&line),
+        };
+        let _ = writeln!(out, "\n{painted}");
+        for e in &f.outcome.evidence {
+            for (j, l) in wrap::wrap(e, w.saturating_sub(6)).iter().enumerate() {
+                let bullet = if j == 0 { "    - " } else { "      " };
+                let _ = writeln!(out, "{bullet}{l}");
+            }
+        }
+        if !f.fix.title.is_empty() {
+            let _ = writeln!(
+                out,
+                "  {} {}",
+                style.green(&format!("{}:", ui("fix", lang))),
+                style.bold(&f.fix.title)
+            );
+            for l in wrap::wrap(&f.fix.explanation, w.saturating_sub(4)) {
+                let _ = writeln!(out, "    {l}");
+            }
+        }
+        if let Some(p) = &f.fix.policy {
+            let _ = writeln!(out, "    {}", style.bold(ui("policy_json", lang)));
+            for l in serde_json::to_string_pretty(p).unwrap_or_default().lines() {
+                let _ = writeln!(out, "      {}", style.cyan(l));
+            }
+        }
+        if !f.fix.change.is_empty() {
+            let _ = writeln!(out, "    {}", style.yellow(ui("change_commands", lang)));
+            for c in &f.fix.change {
+                match c.strip_prefix("# ") {
+                    Some(comment) => {
+                        let _ = writeln!(out, "      {}", style.dim(&format!("# {comment}")));
+                    }
+                    None => {
+                        let _ = writeln!(out, "      $ {c}");
+                    }
+                }
+            }
+        }
+    }
+    if !r.passed.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n{}: {}",
+            ui("check.passed", lang),
+            r.passed.join(", ")
+        );
+    }
+    if !r.unreadable.is_empty() {
+        let _ = writeln!(out, "{}:", ui("check.unreadable", lang));
+        for u in &r.unreadable {
+            let _ = writeln!(out, "  - {u}");
+        }
+    }
+    crate::redact::redact(&out).into_owned()
+}
+
+/// `check --output markdown`.
+pub fn markdown(r: &CheckReport, lang: Lang) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "# {}\n",
+        fill(ui("check.heading", lang), &[("function", &r.function_arn)])
+    );
+    let _ = writeln!(out, "*{}: {}*\n", ui("check.source", lang), r.source);
+    if r.findings.is_empty() {
+        let _ = writeln!(out, "{}\n", ui("check.none", lang));
+    }
+    for f in &r.findings {
+        let _ = writeln!(
+            out,
+            "## `{}` — {} ({})\n",
+            f.outcome.id,
+            ui(title_key(f.outcome.id), lang),
+            ui(severity_key(f.outcome.severity), lang)
+        );
+        for e in &f.outcome.evidence {
+            let _ = writeln!(out, "- {e}");
+        }
+        if !f.fix.title.is_empty() {
+            let _ = writeln!(
+                out,
+                "\n**{}: {}**\n\n{}\n",
+                ui("fix", lang),
+                f.fix.title,
+                f.fix.explanation
+            );
+        }
+        if let Some(p) = &f.fix.policy {
+            let _ = writeln!(
+                out,
+                "```json\n{}\n```\n",
+                serde_json::to_string_pretty(p).unwrap_or_default()
+            );
+        }
+        if !f.fix.change.is_empty() {
+            let _ = writeln!(out, "```sh\n{}\n```\n", f.fix.change.join("\n"));
+        }
+    }
+    if !r.passed.is_empty() {
+        let _ = writeln!(
+            out,
+            "**{}:** {}\n",
+            ui("check.passed", lang),
+            r.passed.join(", ")
+        );
+    }
+    if !r.unreadable.is_empty() {
+        let _ = writeln!(out, "**{}:**\n", ui("check.unreadable", lang));
+        for u in &r.unreadable {
+            let _ = writeln!(out, "- {u}");
+        }
+    }
+    crate::redact::redact(&out).into_owned()
+}

@@ -1,0 +1,112 @@
+//! Every check on the bundled demo account: the exact set of findings per function, and the
+//! fixes they point to.
+
+use lambda_doctor::checks::report::CheckReport;
+use lambda_doctor::evidence::Snapshot;
+use lambda_doctor::i18n::Lang;
+use lambda_doctor::tree::Tree;
+
+const EXPECTED: &[(&str, &[&str])] = &[
+    ("orders-api", &[]),
+    ("thumbnailer", &["role.trust"]),
+    ("report-builder", &["role.logs"]),
+    ("vpc-sync", &["role.vpc"]),
+    ("queue-worker", &["role.event_source", "role.dead_letter"]),
+    (
+        "public-hook",
+        &[
+            "resource.public",
+            "resource.confused_deputy",
+            "resource.url_public",
+            "resource.cross_account",
+        ],
+    ),
+    (
+        "legacy-admin",
+        &[
+            "role.logs",
+            "role.kms",
+            "role.boundary",
+            "policy.deprecated",
+        ],
+    ),
+    ("ghost", &["role.missing"]),
+    ("audit-trail", &[]),
+];
+
+#[test]
+fn demo_findings_are_exactly_the_planted_defects() {
+    let demo = Snapshot::demo();
+    let tree = Tree::embedded().expect("tree");
+    assert_eq!(demo.functions.len(), EXPECTED.len());
+    for (name, ids) in EXPECTED {
+        let ev = demo.function(name, "demo").expect("in the demo");
+        let r = CheckReport::new(tree, ev, "demo", Lang::En);
+        let got: Vec<&str> = r.findings.iter().map(|f| f.outcome.id).collect();
+        assert_eq!(&got, ids, "{name}");
+        for f in &r.findings {
+            assert!(
+                !f.outcome.evidence.is_empty(),
+                "{name} {}: evidence",
+                f.outcome.id
+            );
+            if f.outcome.id != "resource.cross_account" {
+                assert!(!f.fix.title.is_empty(), "{name} {}: a fix", f.outcome.id);
+            }
+            // Fixes name the function's own resources, never a placeholder for them.
+            let text = format!("{:?} {:?}", f.fix.policy, f.fix.change);
+            assert!(
+                !text.contains("<FUNCTION_NAME>") && !text.contains("<ROLE_NAME>"),
+                "{name}: {text}"
+            );
+        }
+        let expected_exit = if ids.iter().any(|i| *i != "resource.cross_account") {
+            1
+        } else {
+            0
+        };
+        assert_eq!(r.exit_code(), expected_exit, "{name}");
+    }
+}
+
+#[test]
+fn a_boundary_block_points_to_the_boundary_fix() {
+    let demo = Snapshot::demo();
+    let tree = Tree::embedded().expect("tree");
+    let r = CheckReport::new(
+        tree,
+        demo.function("legacy-admin", "demo").expect("fn"),
+        "demo",
+        Lang::En,
+    );
+    let logs = r
+        .findings
+        .iter()
+        .find(|f| f.outcome.id == "role.logs")
+        .expect("logs finding");
+    assert_eq!(logs.fix.node.as_deref(), Some("logs-boundary"));
+    assert!(logs.outcome.evidence[0].contains("permissions boundary does not allow"));
+}
+
+#[test]
+fn unreadable_documents_are_reported_not_guessed() {
+    let demo = Snapshot::demo();
+    let tree = Tree::embedded().expect("tree");
+    let r = CheckReport::new(
+        tree,
+        demo.function("audit-trail", "demo").expect("fn"),
+        "demo",
+        Lang::En,
+    );
+    assert_eq!(
+        r.unreadable,
+        [
+            "could not read the resource-based policy (needs lambda:GetPolicy)",
+            "could not read the function URL (needs lambda:GetFunctionUrlConfig)"
+        ]
+    );
+    assert!(
+        !r.passed.contains(&"resource.public"),
+        "a check without its document does not pass"
+    );
+}
