@@ -35,6 +35,15 @@ pub struct Cli {
 
 #[derive(Debug, Args)]
 pub struct Global {
+    /// AWS profile (as the aws CLI; default from AWS_PROFILE).
+    #[arg(long, global = true, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// AWS Region (default from AWS_REGION or the profile).
+    #[arg(long, global = true, value_name = "REGION")]
+    pub region: Option<String>,
+    /// Send AWS calls to this endpoint (default from AWS_ENDPOINT_URL).
+    #[arg(long, global = true, value_name = "URL")]
+    pub endpoint_url: Option<String>,
     /// Output format.
     #[arg(long, short = 'o', global = true, value_enum, default_value_t = Format::Text)]
     pub output: Format,
@@ -57,8 +66,10 @@ fn parse_lang(s: &str) -> Result<Lang, String> {
 pub enum Command {
     /// Classify pasted text and print the diagnosis and the fix.
     Explain(ExplainArgs),
-    /// Run every automated check on one function, from a snapshot or the demo account.
+    /// Run every automated check on one function (live and read-only, or from a snapshot).
     Check(CheckArgs),
+    /// Save the read-only evidence of one function as JSON, for offline use or a support case.
+    Snapshot(SnapshotArgs),
     /// Evaluate a request against given policies (identity, resource, SCP, RCP, boundary,
     /// session), as AWS would.
     Simulate(SimulateArgs),
@@ -67,7 +78,16 @@ pub enum Command {
 }
 
 #[derive(Debug, Args)]
-#[command(group(clap::ArgGroup::new("evidence").required(true).args(["snapshot", "demo"])))]
+pub struct SnapshotArgs {
+    /// The function: name, ARN, partial ARN, or name:qualifier.
+    pub function: String,
+    /// Where to write the snapshot (`-` for standard output).
+    #[arg(short = 'o', long = "out", value_name = "FILE")]
+    pub out: PathBuf,
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("evidence").args(["snapshot", "demo"])))]
 pub struct CheckArgs {
     /// The function: name, ARN, partial ARN, or name:qualifier.
     pub function: String,
@@ -136,6 +156,8 @@ pub enum CliError {
     Tree(String),
     #[error("{0}")]
     Input(String),
+    #[error("{0}")]
+    Aws(String),
 }
 
 /// Runs the command line; returns the process exit code.
@@ -220,6 +242,7 @@ pub fn run(cli: Cli) -> Result<i32, CliError> {
         Some(Command::Tree(args)) => tree(&args, lang),
         Some(Command::Simulate(args)) => simulate(&args, &cli.global),
         Some(Command::Check(args)) => check(&args, &cli.global, lang),
+        Some(Command::Snapshot(args)) => snapshot(&args, &cli.global),
     }
 }
 
@@ -246,6 +269,17 @@ fn check(args: &CheckArgs, global: &Global, lang: Lang) -> Result<i32, CliError>
     use crate::checks::report::{self as check_report, CheckReport};
     use crate::evidence::Snapshot;
     let (snapshot, name) = match &args.snapshot {
+        None if !args.demo => {
+            let (ev, source) = live_read(&args.function, global)?;
+            let snapshot = Snapshot {
+                format: crate::evidence::FORMAT.into(),
+                version: crate::evidence::VERSION,
+                taken_at: None,
+                source: Some(source),
+                functions: vec![ev],
+            };
+            (snapshot, "the account".to_string())
+        }
         Some(path) => {
             let name = path.display().to_string();
             let f = std::fs::File::open(path).map_err(|e| CliError::Read {
@@ -277,6 +311,87 @@ fn check(args: &CheckArgs, global: &Global, lang: Lang) -> Result<i32, CliError>
     };
     print(&out);
     Ok(report.exit_code())
+}
+
+fn aws_options(global: &Global) -> crate::aws::AwsOptions {
+    crate::aws::AwsOptions {
+        profile: global.profile.clone(),
+        region: global.region.clone(),
+        endpoint_url: global.endpoint_url.clone(),
+    }
+}
+
+/// Reads one function from the live account, read-only. Returns the evidence and a line
+/// saying where it came from.
+fn live_read(
+    function: &str,
+    global: &Global,
+) -> Result<(crate::evidence::FunctionEvidence, String), CliError> {
+    use crate::aws::{Aws, read_function};
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| CliError::Aws(format!("cannot start the async runtime: {e}")))?;
+    rt.block_on(async {
+        let aws = Aws::connect(&aws_options(global))
+            .await
+            .map_err(|e| CliError::Aws(e.to_string()))?;
+        let (ev, who) = tokio::join!(read_function(&aws, function), aws.caller());
+        let ev = ev.map_err(|e| CliError::Aws(e.to_string()))?;
+        let who = who.map(|(arn, _)| format!(" as {arn}")).unwrap_or_default();
+        Ok((ev, format!("live account, region {}{who}", aws.region)))
+    })
+}
+
+fn snapshot(args: &SnapshotArgs, global: &Global) -> Result<i32, CliError> {
+    use crate::evidence::{FORMAT, Snapshot, VERSION};
+    let (ev, source) = live_read(&args.function, global)?;
+    let snap = Snapshot {
+        format: FORMAT.into(),
+        version: VERSION,
+        taken_at: Some(now_utc()),
+        source: Some(source),
+        functions: vec![ev],
+    };
+    let text = serde_json::to_string_pretty(&snap).unwrap_or_default() + "\n";
+    let text = crate::redact::redact(&text).into_owned();
+    if args.out.as_os_str() == "-" {
+        print(&text);
+    } else {
+        std::fs::write(&args.out, text).map_err(|e| CliError::Read {
+            path: args.out.display().to_string(),
+            reason: io_reason(&e),
+        })?;
+        eprintln!("lambda-doctor: wrote {}", args.out.display());
+    }
+    Ok(0)
+}
+
+/// The current time as an ISO 8601 UTC string, without a date crate.
+fn now_utc() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0);
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    // Civil from days (Howard Hinnant).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
 }
 
 fn simulate(args: &SimulateArgs, global: &Global) -> Result<i32, CliError> {
@@ -531,6 +646,13 @@ mod tests {
             line.contains("yaml") && line.contains("[possible values: text, json, markdown]"),
             "{line}"
         );
+    }
+
+    #[test]
+    fn utc_timestamps() {
+        let t = now_utc();
+        assert_eq!(t.len(), 20, "{t}");
+        assert!(t.starts_with("20") && t.ends_with('Z'), "{t}");
     }
 
     #[test]

@@ -9,6 +9,7 @@
 //! - [`redact`]: secret redaction applied to everything printed.
 //! - [`cli`]: the command-line front end.
 
+pub mod aws;
 pub mod checks;
 pub mod cli;
 pub mod diagnose;

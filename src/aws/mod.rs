@@ -1,0 +1,127 @@
+//! The only module that talks to AWS: read-only calls (Get/List) that fill an
+//! [`evidence::FunctionEvidence`](crate::evidence::FunctionEvidence). SDK types stop here.
+//! A refused read is recorded with the permission it needed; a missing thing (404) is
+//! recorded as absent; anything else (no region, no credentials, an endpoint that does not
+//! answer) is an [`AwsError`] with a one-line reason.
+
+mod read;
+
+pub use read::read_function;
+
+use aws_config::BehaviorVersion;
+use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
+use std::time::Duration;
+use thiserror::Error;
+
+/// Where to connect: the aws CLI's global flags.
+#[derive(Debug, Clone, Default)]
+pub struct AwsOptions {
+    pub profile: Option<String>,
+    pub region: Option<String>,
+    pub endpoint_url: Option<String>,
+}
+
+#[derive(Debug, Error)]
+pub enum AwsError {
+    #[error("no region: pass --region or set AWS_REGION (or a region in your AWS profile)")]
+    NoRegion,
+    #[error("no AWS credentials: {0} (run `aws configure` or `aws sso login`, or set AWS_PROFILE)")]
+    NoCredentials(String),
+    #[error("loading the AWS configuration took too long (a profile or SSO that does not answer?)")]
+    ConfigTimeout,
+    #[error("function {0} not found in {1}")]
+    NoFunction(String, String),
+    #[error("could not read function {0}: access denied (needs lambda:GetFunctionConfiguration)")]
+    FunctionDenied(String),
+    #[error("cannot reach AWS ({0})")]
+    Unreachable(String),
+    #[error("AWS call {0} failed: {1}")]
+    Call(&'static str, String),
+}
+
+/// Clients for one account and region.
+#[derive(Debug, Clone)]
+pub struct Aws {
+    pub lambda: aws_sdk_lambda::Client,
+    pub iam: aws_sdk_iam::Client,
+    pub sts: aws_sdk_sts::Client,
+    pub region: String,
+    /// Which endpoint, for messages.
+    pub endpoint: Option<String>,
+}
+
+impl Aws {
+    /// Loads the configuration (profiles, SSO, environment, `AWS_ENDPOINT_URL`) with bounded
+    /// timeouts and the SDK's standard retry, and checks that credentials resolve.
+    pub async fn connect(opts: &AwsOptions) -> Result<Aws, AwsError> {
+        let mut loader = aws_config::defaults(BehaviorVersion::latest())
+            .timeout_config(
+                TimeoutConfig::builder()
+                    .connect_timeout(Duration::from_secs(3))
+                    .read_timeout(Duration::from_secs(10))
+                    .operation_attempt_timeout(Duration::from_secs(10))
+                    .operation_timeout(Duration::from_secs(25))
+                    .build(),
+            )
+            .retry_config(RetryConfig::standard().with_max_attempts(3));
+        if let Some(p) = &opts.profile {
+            loader = loader.profile_name(p);
+        }
+        if let Some(r) = &opts.region {
+            loader = loader.region(aws_config::Region::new(r.clone()));
+        }
+        if let Some(e) = &opts.endpoint_url {
+            loader = loader.endpoint_url(e);
+        }
+        let cfg = tokio::time::timeout(Duration::from_secs(10), loader.load())
+            .await
+            .map_err(|_| AwsError::ConfigTimeout)?;
+        let region = cfg
+            .region()
+            .map(|r| r.to_string())
+            .ok_or(AwsError::NoRegion)?;
+        let provider = cfg
+            .credentials_provider()
+            .ok_or_else(|| AwsError::NoCredentials("no credentials provider".into()))?;
+        use aws_credential_types::provider::ProvideCredentials;
+        match tokio::time::timeout(Duration::from_secs(8), provider.provide_credentials()).await {
+            Err(_) => {
+                return Err(AwsError::NoCredentials(
+                    "resolving credentials timed out".into(),
+                ));
+            }
+            Ok(Err(e)) => return Err(AwsError::NoCredentials(one_line(&e.to_string()))),
+            Ok(Ok(_)) => {}
+        }
+        Ok(Aws {
+            lambda: aws_sdk_lambda::Client::new(&cfg),
+            iam: aws_sdk_iam::Client::new(&cfg),
+            sts: aws_sdk_sts::Client::new(&cfg),
+            region,
+            endpoint: opts
+                .endpoint_url
+                .clone()
+                .or_else(|| std::env::var("AWS_ENDPOINT_URL").ok()),
+        })
+    }
+
+    /// Who the tool runs as (for the status line and "can I..." questions).
+    pub async fn caller(&self) -> Result<(String, String), AwsError> {
+        let out = self
+            .sts
+            .get_caller_identity()
+            .send()
+            .await
+            .map_err(|e| read::failure("sts:GetCallerIdentity", &e))?;
+        Ok((
+            out.arn().unwrap_or_default().to_string(),
+            out.account().unwrap_or_default().to_string(),
+        ))
+    }
+}
+
+/// The first line of an error, without the SDK's nested context.
+pub(crate) fn one_line(s: &str) -> String {
+    s.lines().next().unwrap_or(s).trim().to_string()
+}

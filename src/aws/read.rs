@@ -1,0 +1,465 @@
+//! Reading one function, read-only: configuration first, then in parallel the resource
+//! policy, event source mappings, function URL and execution role, then in parallel the
+//! role's managed (default version) and inline policies and its boundary. Three round trips
+//! on the critical path.
+
+use super::{Aws, AwsError, one_line};
+use crate::evidence::{
+    EventSourceMapping, FunctionConfig, FunctionEvidence, FunctionUrl, Read, RoleEvidence,
+    RolePolicy, VpcConfig,
+};
+use aws_sdk_lambda::error::ProvideErrorMetadata;
+use aws_smithy_runtime_api::client::result::SdkError;
+use serde_json::Value;
+
+/// What went wrong with a read.
+enum Fail {
+    Denied,
+    NotFound,
+    Other(AwsError),
+}
+
+fn classify<
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    R: std::fmt::Debug,
+>(
+    op: &'static str,
+    e: &SdkError<E, R>,
+) -> Fail {
+    match e {
+        SdkError::DispatchFailure(d) => {
+            return Fail::Other(AwsError::Unreachable(format!(
+                "{op}: {}",
+                d.as_connector_error()
+                    .map(|c| {
+                        let full =
+                            aws_smithy_types::error::display::DisplayErrorContext(c).to_string();
+                        let readable = full.split(" (ConnectorError").next().unwrap_or(&full);
+                        one_line(readable).chars().take(200).collect::<String>()
+                    })
+                    .unwrap_or_else(|| "dispatch failure".into())
+            )));
+        }
+        SdkError::TimeoutError(_) => {
+            return Fail::Other(AwsError::Unreachable(format!("{op}: no answer in time")));
+        }
+        _ => {}
+    }
+    match e.code() {
+        Some(
+            "AccessDenied"
+            | "AccessDeniedException"
+            | "UnauthorizedOperation"
+            | "AuthorizationError",
+        ) => Fail::Denied,
+        Some("ResourceNotFoundException" | "NoSuchEntity" | "NoSuchEntityException") => {
+            Fail::NotFound
+        }
+        code => Fail::Other(AwsError::Call(
+            op,
+            match (code, e.message()) {
+                (Some(c), Some(m)) => format!("{c}: {}", one_line(m)),
+                (Some(c), None) => c.to_string(),
+                _ => {
+                    one_line(&aws_smithy_types::error::display::DisplayErrorContext(e).to_string())
+                }
+            },
+        )),
+    }
+}
+
+/// An error that stops the whole read.
+pub(super) fn failure<
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    R: std::fmt::Debug,
+>(
+    op: &'static str,
+    e: &SdkError<E, R>,
+) -> AwsError {
+    match classify(op, e) {
+        Fail::Other(err) => err,
+        Fail::Denied => AwsError::Call(op, format!("access denied (needs {op})")),
+        Fail::NotFound => AwsError::Call(op, "not found".into()),
+    }
+}
+
+/// A read that may be refused (recorded) or absent (recorded) without stopping the rest.
+fn soft<
+    T,
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    R: std::fmt::Debug,
+>(
+    op: &'static str,
+    r: Result<T, SdkError<E, R>>,
+) -> Result<Read<T>, AwsError> {
+    match r {
+        Ok(v) => Ok(Read::Ok { value: v }),
+        Err(e) => match classify(op, &e) {
+            Fail::Denied => Ok(Read::Denied {
+                needs: op.to_string(),
+            }),
+            Fail::NotFound => Ok(Read::Absent),
+            Fail::Other(err) => Err(err),
+        },
+    }
+}
+
+/// A policy document as IAM returns it (URL-encoded JSON) or Lambda does (a JSON string),
+/// decoded to JSON; left as a string when it does not decode (the evaluator reports it).
+fn document(raw: &str) -> Value {
+    let text = if raw.trim_start().starts_with('{') {
+        raw.to_string()
+    } else {
+        crate::policy::model::percent_decode(raw).unwrap_or_else(|| raw.to_string())
+    };
+    serde_json::from_str(&text).unwrap_or(Value::String(raw.to_string()))
+}
+
+/// Reads everything about one function (name, ARN, partial ARN or `name:qualifier`).
+pub async fn read_function(aws: &Aws, function: &str) -> Result<FunctionEvidence, AwsError> {
+    let (name, qualifier) = split_qualifier(function);
+    let mut req = aws.lambda.get_function_configuration().function_name(&name);
+    if let Some(q) = &qualifier {
+        req = req.qualifier(q);
+    }
+    let cfg = match req.send().await {
+        Ok(c) => c,
+        Err(e) => {
+            return Err(match classify("lambda:GetFunctionConfiguration", &e) {
+                Fail::NotFound => AwsError::NoFunction(function.to_string(), aws.region.clone()),
+                Fail::Denied => AwsError::FunctionDenied(function.to_string()),
+                Fail::Other(err) => err,
+            });
+        }
+    };
+    let mut env_names: Vec<String> = cfg
+        .environment()
+        .and_then(|e| e.variables())
+        .map(|v| v.keys().cloned().collect())
+        .unwrap_or_default();
+    env_names.sort();
+    let config = FunctionConfig {
+        name: cfg.function_name().unwrap_or(&name).to_string(),
+        arn: cfg.function_arn().unwrap_or_default().to_string(),
+        role: cfg.role().unwrap_or_default().to_string(),
+        runtime: cfg.runtime().map(|r| r.as_str().to_string()),
+        package_type: cfg.package_type().map(|p| p.as_str().to_string()),
+        image_uri: None,
+        vpc: cfg
+            .vpc_config()
+            .filter(|v| !v.subnet_ids().is_empty())
+            .map(|v| VpcConfig {
+                subnet_ids: v.subnet_ids().to_vec(),
+                security_group_ids: v.security_group_ids().to_vec(),
+            }),
+        kms_key_arn: cfg.kms_key_arn().map(str::to_string),
+        dead_letter_target: cfg
+            .dead_letter_config()
+            .and_then(|d| d.target_arn())
+            .map(str::to_string),
+        layers: cfg
+            .layers()
+            .iter()
+            .filter_map(|l| l.arn().map(str::to_string))
+            .collect(),
+        environment_variable_names: env_names,
+        log_group: cfg
+            .logging_config()
+            .and_then(|l| l.log_group())
+            .filter(|g| *g != format!("/aws/lambda/{name}"))
+            .map(str::to_string),
+    };
+    let role_name = config
+        .role
+        .rsplit('/')
+        .next()
+        .unwrap_or_default()
+        .to_string();
+
+    // Round trip 2: everything that needs only the function name or the role name.
+    let mut policy_req = aws.lambda.get_policy().function_name(&name);
+    let mut url_req = aws.lambda.get_function_url_config().function_name(&name);
+    if let Some(q) = &qualifier {
+        policy_req = policy_req.qualifier(q);
+        url_req = url_req.qualifier(q);
+    }
+    let (policy, mappings, url, role) = tokio::join!(
+        policy_req.send(),
+        aws.lambda
+            .list_event_source_mappings()
+            .function_name(&name)
+            .into_paginator()
+            .items()
+            .send()
+            .collect::<Result<Vec<_>, _>>(),
+        url_req.send(),
+        aws.iam.get_role().role_name(&role_name).send(),
+    );
+    let resource_policy = match soft("lambda:GetPolicy", policy)? {
+        Read::Ok { value } => match value.policy() {
+            Some(p) => Read::Ok { value: document(p) },
+            None => Read::Absent,
+        },
+        Read::Absent => Read::Absent,
+        Read::Denied { needs } => Read::Denied { needs },
+    };
+    let event_source_mappings = match soft("lambda:ListEventSourceMappings", mappings)? {
+        Read::Ok { value } => Read::Ok {
+            value: value
+                .iter()
+                .map(|m| EventSourceMapping {
+                    uuid: m.uuid().unwrap_or_default().to_string(),
+                    event_source_arn: m.event_source_arn().unwrap_or_default().to_string(),
+                    state: m.state().map(str::to_string),
+                })
+                .collect(),
+        },
+        Read::Absent => Read::Ok { value: vec![] },
+        Read::Denied { needs } => Read::Denied { needs },
+    };
+    let url = match soft("lambda:GetFunctionUrlConfig", url)? {
+        Read::Ok { value } => Read::Ok {
+            value: FunctionUrl {
+                auth_type: value.auth_type().as_str().to_string(),
+                url: Some(value.function_url().to_string()),
+            },
+        },
+        Read::Absent => Read::Absent,
+        Read::Denied { needs } => Read::Denied { needs },
+    };
+    let role = match soft("iam:GetRole", role)? {
+        Read::Ok { value } => match value.role() {
+            Some(r) => Read::Ok {
+                value: read_role(aws, r).await?,
+            },
+            None => Read::Absent,
+        },
+        Read::Absent => Read::Absent,
+        Read::Denied { needs } => Read::Denied { needs },
+    };
+    Ok(FunctionEvidence {
+        config,
+        resource_policy,
+        event_source_mappings,
+        url,
+        role,
+        kms_key_policy: None,
+    })
+}
+
+/// Round trip 3: the role's attached (default versions) and inline policies, and its
+/// boundary, concurrently.
+async fn read_role(aws: &Aws, role: &aws_sdk_iam::types::Role) -> Result<RoleEvidence, AwsError> {
+    let name = role.role_name();
+    let boundary_arn = role
+        .permissions_boundary()
+        .and_then(|b| b.permissions_boundary_arn())
+        .map(str::to_string);
+    let (attached, inline, boundary) = tokio::join!(
+        aws.iam
+            .list_attached_role_policies()
+            .role_name(name)
+            .into_paginator()
+            .items()
+            .send()
+            .collect::<Result<Vec<_>, _>>(),
+        aws.iam
+            .list_role_policies()
+            .role_name(name)
+            .into_paginator()
+            .items()
+            .send()
+            .collect::<Result<Vec<_>, _>>(),
+        async {
+            match &boundary_arn {
+                Some(arn) => Some(managed_document(aws, arn).await),
+                None => None,
+            }
+        },
+    );
+    let mut policies = Vec::new();
+    let mut denied: Option<String> = None;
+    match soft("iam:ListAttachedRolePolicies", attached)? {
+        Read::Ok { value } => {
+            let docs = futures_join(
+                value
+                    .iter()
+                    .filter_map(|p| p.policy_arn())
+                    .map(|arn| async move { (arn.to_string(), managed_document(aws, arn).await) }),
+            )
+            .await;
+            for (arn, doc) in docs {
+                policies.push(RolePolicy {
+                    name: arn,
+                    managed: true,
+                    document: doc?,
+                });
+            }
+        }
+        Read::Denied { needs } => denied = Some(needs),
+        Read::Absent => {}
+    }
+    match soft("iam:ListRolePolicies", inline)? {
+        Read::Ok { value } => {
+            let docs = futures_join(value.iter().map(|p| async move {
+                let r = aws
+                    .iam
+                    .get_role_policy()
+                    .role_name(name)
+                    .policy_name(p)
+                    .send()
+                    .await;
+                (p.clone(), soft("iam:GetRolePolicy", r))
+            }))
+            .await;
+            for (p, doc) in docs {
+                let document = match doc? {
+                    Read::Ok { value } => Read::Ok {
+                        value: document(value.policy_document()),
+                    },
+                    Read::Absent => Read::Absent,
+                    Read::Denied { needs } => Read::Denied { needs },
+                };
+                policies.push(RolePolicy {
+                    name: p,
+                    managed: false,
+                    document,
+                });
+            }
+        }
+        Read::Denied { needs } => denied = Some(needs),
+        Read::Absent => {}
+    }
+    Ok(RoleEvidence {
+        arn: role.arn().to_string(),
+        trust_policy: role
+            .assume_role_policy_document()
+            .map(document)
+            .unwrap_or(Value::Null),
+        boundary_arn,
+        boundary: match boundary {
+            Some(r) => Some(r?),
+            None => None,
+        },
+        policies: match denied {
+            Some(needs) => Read::Denied { needs },
+            None => Read::Ok { value: policies },
+        },
+    })
+}
+
+/// A managed policy's default-version document: GetPolicy then GetPolicyVersion.
+async fn managed_document(aws: &Aws, arn: &str) -> Result<Read<Value>, AwsError> {
+    let version = match soft(
+        "iam:GetPolicy",
+        aws.iam.get_policy().policy_arn(arn).send().await,
+    )? {
+        Read::Ok { value } => match value.policy().and_then(|p| p.default_version_id()) {
+            Some(v) => v.to_string(),
+            None => return Ok(Read::Absent),
+        },
+        Read::Absent => return Ok(Read::Absent),
+        Read::Denied { needs } => return Ok(Read::Denied { needs }),
+    };
+    let out = aws
+        .iam
+        .get_policy_version()
+        .policy_arn(arn)
+        .version_id(version)
+        .send()
+        .await;
+    Ok(match soft("iam:GetPolicyVersion", out)? {
+        Read::Ok { value } => match value.policy_version().and_then(|v| v.document()) {
+            Some(d) => Read::Ok { value: document(d) },
+            None => Read::Absent,
+        },
+        Read::Absent => Read::Absent,
+        Read::Denied { needs } => Read::Denied { needs },
+    })
+}
+
+/// Runs futures concurrently (bounded by the SDK's connection pool) and keeps their order.
+async fn futures_join<F: std::future::Future>(futs: impl Iterator<Item = F>) -> Vec<F::Output> {
+    join_all(futs.map(Box::pin).collect()).await
+}
+
+async fn join_all<F: std::future::Future + Unpin>(mut futs: Vec<F>) -> Vec<F::Output> {
+    use std::pin::Pin;
+    use std::task::Poll;
+    let mut results: Vec<Option<F::Output>> = futs.iter().map(|_| None).collect();
+    std::future::poll_fn(move |cx| {
+        let mut pending = false;
+        for (i, f) in futs.iter_mut().enumerate() {
+            if results[i].is_none() {
+                match std::future::Future::poll(Pin::new(f), cx) {
+                    Poll::Ready(v) => results[i] = Some(v),
+                    Poll::Pending => pending = true,
+                }
+            }
+        }
+        if pending {
+            Poll::Pending
+        } else {
+            Poll::Ready(
+                results
+                    .iter_mut()
+                    .map(|r| r.take().expect("ready"))
+                    .collect(),
+            )
+        }
+    })
+    .await
+}
+
+/// "name:qualifier", an ARN with a qualifier, or a plain name/ARN.
+fn split_qualifier(function: &str) -> (String, Option<String>) {
+    let f = function.trim();
+    if f.starts_with("arn:") {
+        let parts: Vec<&str> = f.split(':').collect();
+        if parts.len() == 8 {
+            return (parts[..7].join(":"), Some(parts[7].to_string()));
+        }
+        return (f.to_string(), None);
+    }
+    // "123456789012:function:name[:q]" or "name[:q]"
+    let after = f.find("function:").map(|i| &f[i + 9..]).unwrap_or(f);
+    match after.split_once(':') {
+        Some((n, q)) if f.find("function:").is_none() => (n.to_string(), Some(q.to_string())),
+        Some((_, q)) => (f[..f.len() - q.len() - 1].to_string(), Some(q.to_string())),
+        None => (f.to_string(), None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn qualifiers() {
+        assert_eq!(split_qualifier("f"), ("f".into(), None));
+        assert_eq!(split_qualifier("f:live"), ("f".into(), Some("live".into())));
+        assert_eq!(
+            split_qualifier("arn:aws:lambda:us-east-1:123456789012:function:f:3"),
+            (
+                "arn:aws:lambda:us-east-1:123456789012:function:f".into(),
+                Some("3".into())
+            )
+        );
+        assert_eq!(
+            split_qualifier("123456789012:function:f:live"),
+            ("123456789012:function:f".into(), Some("live".into()))
+        );
+        assert_eq!(
+            split_qualifier("123456789012:function:f"),
+            ("123456789012:function:f".into(), None)
+        );
+    }
+
+    #[test]
+    fn documents_decode() {
+        let v = document("%7B%22Version%22%3A%222012-10-17%22%7D");
+        assert_eq!(v["Version"], "2012-10-17");
+        assert_eq!(document("{\"a\": 1}")["a"], 1);
+        assert_eq!(document("%zz"), Value::String("%zz".into()));
+    }
+}
