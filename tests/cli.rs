@@ -13,7 +13,28 @@ fn bin() -> Command {
     c.env_remove("LANG")
         .env_remove("LC_ALL")
         .env_remove("LC_MESSAGES")
-        .env("NO_COLOR", "1");
+        .env("NO_COLOR", "1")
+        // Never reach for instance metadata or a real account from tests.
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_CONFIG_FILE", "/nonexistent/lambda-doctor-test/config")
+        .env(
+            "AWS_SHARED_CREDENTIALS_FILE",
+            "/nonexistent/lambda-doctor-test/credentials",
+        );
+    for var in [
+        "AWS_REGION",
+        "AWS_DEFAULT_REGION",
+        "AWS_PROFILE",
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN",
+        "AWS_ENDPOINT_URL",
+        "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+        "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+        "AWS_WEB_IDENTITY_TOKEN_FILE",
+    ] {
+        c.env_remove(var);
+    }
     c
 }
 
@@ -377,7 +398,34 @@ fn check_on_the_demo_account() {
             "No problem found by the automated checks",
         ));
     one_line_error(&["check", "nope", "--demo"], None, "orders-api");
-    one_line_error(&["check", "orders-api"], None, "--snapshot");
+    one_line_error(&["check", "orders-api"], None, "no region");
+}
+
+#[test]
+fn live_reads_fail_in_one_line() {
+    let mut c = bin();
+    c.args(["check", "f", "--region", "us-east-1"]);
+    let out = c.output().expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no AWS credentials"));
+    let mut c = bin();
+    c.args([
+        "snapshot",
+        "f",
+        "-o",
+        "-",
+        "--region",
+        "us-east-1",
+        "--endpoint-url",
+        "http://127.0.0.1:9",
+    ])
+    .env("AWS_ACCESS_KEY_ID", "AKIAEXAMPLEEXAMPLE")
+    .env("AWS_SECRET_ACCESS_KEY", "not-a-real-secret");
+    let out = c.output().expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("cannot reach AWS"), "{err}");
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
 }
 
 #[test]
