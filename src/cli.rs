@@ -45,7 +45,7 @@ pub struct Global {
     #[arg(long, global = true, value_name = "URL")]
     pub endpoint_url: Option<String>,
     /// Output format.
-    #[arg(long, short = 'o', global = true, value_enum, default_value_t = Format::Text)]
+    #[arg(long, global = true, value_enum, default_value_t = Format::Text)]
     pub output: Format,
     /// Language: en, ja or zh-TW (default: from LC_ALL, LC_MESSAGES or LANG).
     #[arg(long, global = true, value_parser = parse_lang)]
@@ -646,6 +646,11 @@ mod tests {
             line.contains("yaml") && line.contains("[possible values: text, json, markdown]"),
             "{line}"
         );
+    }
+
+    #[test]
+    fn the_command_line_definition_is_consistent() {
+        Cli::command().debug_assert();
     }
 
     #[test]
