@@ -94,16 +94,24 @@ impl Aws {
             Ok(Err(e)) => return Err(AwsError::NoCredentials(one_line(&e.to_string()))),
             Ok(Ok(_)) => {}
         }
-        Ok(Aws {
-            lambda: aws_sdk_lambda::Client::new(&cfg),
-            iam: aws_sdk_iam::Client::new(&cfg),
-            sts: aws_sdk_sts::Client::new(&cfg),
-            region,
-            endpoint: opts
-                .endpoint_url
-                .clone()
-                .or_else(|| std::env::var("AWS_ENDPOINT_URL").ok()),
-        })
+        let mut aws = Aws::from_sdk_config(&cfg);
+        aws.region = region;
+        aws.endpoint = opts
+            .endpoint_url
+            .clone()
+            .or_else(|| std::env::var("AWS_ENDPOINT_URL").ok());
+        Ok(aws)
+    }
+
+    /// Clients for an already loaded configuration (tests build one for a local endpoint).
+    pub fn from_sdk_config(cfg: &aws_config::SdkConfig) -> Aws {
+        Aws {
+            lambda: aws_sdk_lambda::Client::new(cfg),
+            iam: aws_sdk_iam::Client::new(cfg),
+            sts: aws_sdk_sts::Client::new(cfg),
+            region: cfg.region().map(|r| r.to_string()).unwrap_or_default(),
+            endpoint: None,
+        }
     }
 
     /// Who the tool runs as (for the status line and "can I..." questions).
