@@ -80,9 +80,32 @@ async fn seed(
     name.to_string()
 }
 
+/// The operations lambda-doctor may send.
+const READS: &[&str] = &[
+    "Lambda:GetFunctionConfiguration",
+    "Lambda:GetPolicy",
+    "Lambda:ListEventSourceMappings",
+    "Lambda:GetFunctionUrlConfig",
+    "IAM:GetRole",
+    "IAM:ListAttachedRolePolicies",
+    "IAM:ListRolePolicies",
+    "IAM:GetRolePolicy",
+    "IAM:GetPolicy",
+    "IAM:GetPolicyVersion",
+    "STS:GetCallerIdentity",
+];
+
 async fn findings(cfg: &aws_config::SdkConfig, name: &str) -> Vec<&'static str> {
     let aws = Aws::from_sdk_config(cfg);
     let ev = read_function(&aws, name).await.expect("read");
+    let calls = aws.calls.calls();
+    assert!(calls.len() >= 5, "{calls:?}");
+    for c in &calls {
+        assert!(
+            READS.iter().any(|r| r.eq_ignore_ascii_case(c)),
+            "{c} is not one of the read-only operations: {calls:?}"
+        );
+    }
     let r = CheckReport::new(Tree::embedded().expect("tree"), &ev, "test", Lang::En);
     r.findings.iter().map(|f| f.outcome.id).collect()
 }
@@ -139,6 +162,23 @@ async fn public_and_confused_deputy_resource_policy() {
         findings(&cfg, &name).await,
         ["resource.public", "resource.confused_deputy"]
     );
+}
+
+#[tokio::test]
+#[ignore = "needs LAMBDA_DOCTOR_TEST_ENDPOINT (run scripts/test.sh)"]
+async fn a_write_is_refused_before_it_is_sent() {
+    let cfg = config().await;
+    let aws = Aws::from_sdk_config(&cfg);
+    let e = aws
+        .lambda
+        .delete_function()
+        .function_name("anything")
+        .send()
+        .await
+        .expect_err("refused");
+    let msg = format!("{:?}", e);
+    assert!(msg.contains("lambda-doctor only reads"), "{msg}");
+    assert_eq!(aws.calls.calls().len(), 1);
 }
 
 #[tokio::test]

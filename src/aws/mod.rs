@@ -4,8 +4,10 @@
 //! recorded as absent; anything else (no region, no credentials, an endpoint that does not
 //! answer) is an [`AwsError`] with a one-line reason.
 
+mod guard;
 mod read;
 
+pub use guard::{CallLog, is_read_only};
 pub use read::read_function;
 
 use aws_config::BehaviorVersion;
@@ -49,6 +51,8 @@ pub struct Aws {
     pub region: String,
     /// Which endpoint, for messages.
     pub endpoint: Option<String>,
+    /// Every operation sent (all of them reads: the guard refuses anything else).
+    pub calls: CallLog,
 }
 
 impl Aws {
@@ -105,12 +109,27 @@ impl Aws {
 
     /// Clients for an already loaded configuration (tests build one for a local endpoint).
     pub fn from_sdk_config(cfg: &aws_config::SdkConfig) -> Aws {
+        let calls = CallLog::default();
+        let guard = || guard::ReadOnly { log: calls.clone() };
         Aws {
-            lambda: aws_sdk_lambda::Client::new(cfg),
-            iam: aws_sdk_iam::Client::new(cfg),
-            sts: aws_sdk_sts::Client::new(cfg),
+            lambda: aws_sdk_lambda::Client::from_conf(
+                aws_sdk_lambda::config::Builder::from(cfg)
+                    .interceptor(guard())
+                    .build(),
+            ),
+            iam: aws_sdk_iam::Client::from_conf(
+                aws_sdk_iam::config::Builder::from(cfg)
+                    .interceptor(guard())
+                    .build(),
+            ),
+            sts: aws_sdk_sts::Client::from_conf(
+                aws_sdk_sts::config::Builder::from(cfg)
+                    .interceptor(guard())
+                    .build(),
+            ),
             region: cfg.region().map(|r| r.to_string()).unwrap_or_default(),
             endpoint: None,
+            calls,
         }
     }
 
