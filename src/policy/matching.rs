@@ -196,7 +196,17 @@ pub fn resource_matches(pattern: &str, resource: &str, vars: Option<&Request>) -
         return false;
     }
     let rp: Vec<&str> = resource.splitn(6, ':').collect();
-    // Split the tokens at the first five literal colons.
+    let segs = arn_segments(toks);
+    if rp.len() == 6 && segs.len() == 6 {
+        return (0..5).all(|i| glob(&segs[i], rp[i], true)) && glob(&segs[5], rp[5], false);
+    }
+    // Not a full ARN on one side: compare whole strings, case-sensitively.
+    let whole: Vec<Tok> = segs.join(&Tok::Lit(':'));
+    glob(&whole, resource, false)
+}
+
+/// Pattern tokens split at their first five literal colons: the parts of an ARN pattern.
+fn arn_segments(toks: Vec<Tok>) -> Vec<Vec<Tok>> {
     let mut segs: Vec<Vec<Tok>> = vec![vec![]];
     for t in toks {
         if t == Tok::Lit(':') && segs.len() < 6 {
@@ -205,12 +215,7 @@ pub fn resource_matches(pattern: &str, resource: &str, vars: Option<&Request>) -
             segs.last_mut().expect("one segment").push(t);
         }
     }
-    if rp.len() == 6 && segs.len() == 6 {
-        return (0..5).all(|i| glob(&segs[i], rp[i], true)) && glob(&segs[5], rp[5], false);
-    }
-    // Not a full ARN on one side: compare whole strings, case-sensitively.
-    let whole: Vec<Tok> = segs.join(&Tok::Lit(':'));
-    glob(&whole, resource, false)
+    segs
 }
 
 /// The six parts of an ARN, without allocating; `None` for anything else.
@@ -234,14 +239,7 @@ pub fn arn_condition_matches(pattern: &str, value: &str, vars: Option<&Request>)
         return false;
     };
     let vp: Vec<&str> = value.splitn(6, ':').collect();
-    let mut segs: Vec<Vec<Tok>> = vec![vec![]];
-    for t in toks {
-        if t == Tok::Lit(':') && segs.len() < 6 {
-            segs.push(vec![]);
-        } else {
-            segs.last_mut().expect("one segment").push(t);
-        }
-    }
+    let segs = arn_segments(toks);
     if segs.len() != vp.len() {
         return false;
     }
