@@ -47,11 +47,11 @@ fn managed_policy(seed: usize, bytes: usize) -> Value {
             .collect();
         let mut st = json!({
             "Sid": format!("S{i}"),
-            "Effect": if i % 13 == 0 { "Deny" } else { "Allow" },
+            "Effect": if i.is_multiple_of(13) { "Deny" } else { "Allow" },
             "Action": actions,
             "Resource": [format!("arn:aws:{svc}:us-east-1:123456789012:thing-{i}/*"), format!("arn:aws:{svc}:*:*:shared-{i}*")],
         });
-        if i % 3 == 0 {
+        if i.is_multiple_of(3) {
             st["Condition"] = json!({"StringEquals": {"aws:RequestedRegion": ["us-east-1", "eu-west-1"]}, "Bool": {"aws:SecureTransport": "true"}});
         }
         statements.push(st);

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `lambda-doctor check` on one function against a local moto_server, next to a single
-# `aws lambda get-function-configuration` process (the aws CLI from PyPI, in target/bench-venv).
-# Not part of the test suite.
+# `aws lambda get-function-configuration` process and to the sequence of aws CLI calls that
+# gathers the same information (the aws CLI from PyPI, in target/bench-venv); and how many API
+# calls each makes. Not part of the test suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v hyperfine >/dev/null || { echo "needs hyperfine (apt-get install hyperfine)" >&2; exit 2; }
@@ -41,7 +42,31 @@ buf = io.BytesIO(); zipfile.ZipFile(buf, "w").writestr("app.py", "def handler(e,
 lam.create_function(FunctionName="bench", Runtime="python3.12", Role=role, Handler="app.handler", Code={"ZipFile": buf.getvalue()})
 PY
 
+aws=target/bench-venv/bin/aws
+# The same reads, one aws CLI process each (as a person would run them).
+cat > target/bench-cli-sequence.sh <<SH
+set -e
+e="--endpoint-url $endpoint --output json"
+$aws lambda get-function-configuration --function-name bench \$e >/dev/null
+$aws lambda get-policy --function-name bench \$e >/dev/null 2>&1 || true
+$aws lambda list-event-source-mappings --function-name bench \$e >/dev/null
+$aws lambda get-function-url-config --function-name bench \$e >/dev/null 2>&1 || true
+$aws iam get-role --role-name bench-role \$e >/dev/null
+$aws iam list-attached-role-policies --role-name bench-role \$e >/dev/null
+$aws iam list-role-policies --role-name bench-role \$e >/dev/null
+$aws iam get-role-policy --role-name bench-role --policy-name inline \$e >/dev/null
+for i in 0 1 2; do
+  $aws iam get-policy --policy-arn arn:aws:iam::123456789012:policy/bench-\$i \$e >/dev/null
+  $aws iam get-policy-version --policy-arn arn:aws:iam::123456789012:policy/bench-\$i --version-id v1 \$e >/dev/null
+done
+SH
+
+# API calls: count the requests moto logs for one run of each.
+count() { local before after; before=$(grep -c '" 20[0-9] \|" 40[0-9] ' target/moto-bench.log || true); "$@" >/dev/null 2>&1 || true; after=$(grep -c '" 20[0-9] \|" 40[0-9] ' target/moto-bench.log || true); echo $((after - before)); }
+echo "API calls: lambda-doctor check $(count target/release/lambda-doctor check bench --endpoint-url "$endpoint"), aws CLI sequence $(count bash target/bench-cli-sequence.sh)" | tee target/bench-check-calls.txt
+
 hyperfine -N -i --warmup 5 --runs 50 --export-markdown target/bench-check.md \
   "target/release/lambda-doctor check bench --endpoint-url $endpoint --output json" \
-  "target/bench-venv/bin/aws lambda get-function-configuration --function-name bench --endpoint-url $endpoint"
+  "$aws lambda get-function-configuration --function-name bench --endpoint-url $endpoint" \
+  "bash target/bench-cli-sequence.sh"
 echo "results: target/bench-check.md"

@@ -447,3 +447,22 @@ fn check_reads_a_snapshot_file() {
         "not a lambda-doctor snapshot",
     );
 }
+
+#[test]
+fn readme_publishes_the_read_only_policy_the_reader_uses() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).expect("README");
+    let section = &readme[readme.find("## AWS permissions").expect("section")..];
+    let block = &section[section.find("```json").expect("json block") + 7..];
+    let block = &block[..block.find("```").expect("end of block")];
+    let published: serde_json::Value = serde_json::from_str(block).expect("README policy JSON");
+    let asset: serde_json::Value =
+        serde_json::from_str(lambda_doctor::aws::READ_ONLY_POLICY).expect("asset JSON");
+    assert_eq!(published, asset);
+    let actions = asset["Statement"][0]["Action"].as_array().expect("actions");
+    assert_eq!(actions.len(), 12);
+    for a in actions {
+        let op = a.as_str().expect("string").split(':').nth(1).expect("op");
+        assert!(lambda_doctor::aws::is_read_only(op), "{a} is not a read");
+    }
+}

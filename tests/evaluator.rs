@@ -242,8 +242,8 @@ mod properties {
         #[test]
         fn a_proposed_fix_always_allows(set in policy_set(), p in principal(), a in action(), r in resource()) {
             let req = Request::new(&p, &a, &r, None, None);
-            if evaluate(&set, &req).decision == Decision::ImplicitlyDenied {
-                if let Proposal::Add(adds) = propose(&set, &req) {
+            if evaluate(&set, &req).decision == Decision::ImplicitlyDenied
+                && let Proposal::Add(adds) = propose(&set, &req) {
                     // Apply the additions independently of the synthesizer and evaluate again.
                     let mut fixed = set.clone();
                     for add in adds {
@@ -266,7 +266,6 @@ mod properties {
                     }
                     prop_assert_eq!(evaluate(&fixed, &req).decision, Decision::Allowed);
                 }
-            }
         }
 
         #[test]

@@ -13,8 +13,14 @@ pub use read::read_function;
 use aws_config::BehaviorVersion;
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use thiserror::Error;
+
+/// The IAM policy the tool's own principal needs (published in the README): every operation the
+/// reader may send, and nothing else.
+pub const READ_ONLY_POLICY: &str = include_str!("../../assets/readonly-policy.json");
 
 /// Where to connect: the aws CLI's global flags.
 #[derive(Debug, Clone, Default)]
@@ -48,11 +54,29 @@ pub struct Aws {
     pub lambda: aws_sdk_lambda::Client,
     pub iam: aws_sdk_iam::Client,
     pub sts: aws_sdk_sts::Client,
+    pub kms: aws_sdk_kms::Client,
     pub region: String,
     /// Which endpoint, for messages.
     pub endpoint: Option<String>,
     /// Every operation sent (all of them reads: the guard refuses anything else).
     pub calls: CallLog,
+    /// Managed policy documents already read in this run, by ARN: several functions (and a
+    /// role's boundary) often share them.
+    pub(crate) managed: ManagedCache,
+}
+
+/// Default-version documents of managed policies, read once per run. Concurrent readers of
+/// the same ARN wait for the first one instead of sending the same calls twice.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ManagedCache(Arc<Mutex<HashMap<String, Arc<ManagedCell>>>>);
+
+type ManagedCell = tokio::sync::OnceCell<crate::evidence::Read<serde_json::Value>>;
+
+impl ManagedCache {
+    pub(crate) fn cell(&self, arn: &str) -> Arc<ManagedCell> {
+        let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        map.entry(arn.to_string()).or_default().clone()
+    }
 }
 
 impl Aws {
@@ -68,7 +92,7 @@ impl Aws {
                     .operation_timeout(Duration::from_secs(25))
                     .build(),
             )
-            .retry_config(RetryConfig::standard().with_max_attempts(3));
+            .retry_config(retry_config());
         if let Some(p) = &opts.profile {
             loader = loader.profile_name(p);
         }
@@ -107,10 +131,32 @@ impl Aws {
         Ok(aws)
     }
 
+    /// Clients built elsewhere (tests use mocked ones). Each client must carry
+    /// [`read_only_guard`] with `calls`: the guard is what keeps the promise.
+    pub fn from_clients(
+        lambda: aws_sdk_lambda::Client,
+        iam: aws_sdk_iam::Client,
+        sts: aws_sdk_sts::Client,
+        kms: aws_sdk_kms::Client,
+        region: &str,
+        calls: CallLog,
+    ) -> Aws {
+        Aws {
+            lambda,
+            iam,
+            sts,
+            kms,
+            region: region.to_string(),
+            endpoint: None,
+            calls,
+            managed: ManagedCache::default(),
+        }
+    }
+
     /// Clients for an already loaded configuration (tests build one for a local endpoint).
     pub fn from_sdk_config(cfg: &aws_config::SdkConfig) -> Aws {
         let calls = CallLog::default();
-        let guard = || guard::ReadOnly { log: calls.clone() };
+        let guard = || read_only_guard(&calls);
         Aws {
             lambda: aws_sdk_lambda::Client::from_conf(
                 aws_sdk_lambda::config::Builder::from(cfg)
@@ -127,9 +173,15 @@ impl Aws {
                     .interceptor(guard())
                     .build(),
             ),
+            kms: aws_sdk_kms::Client::from_conf(
+                aws_sdk_kms::config::Builder::from(cfg)
+                    .interceptor(guard())
+                    .build(),
+            ),
             region: cfg.region().map(|r| r.to_string()).unwrap_or_default(),
             endpoint: None,
             calls,
+            managed: ManagedCache::default(),
         }
     }
 
@@ -146,6 +198,20 @@ impl Aws {
             out.account().unwrap_or_default().to_string(),
         ))
     }
+}
+
+/// The SDK's standard retry (exponential backoff with jitter, throttling and transient errors
+/// retried) with three attempts in all.
+pub fn retry_config() -> RetryConfig {
+    RetryConfig::standard().with_max_attempts(3)
+}
+
+/// The interceptor that records every operation in `calls` and refuses anything that is not a
+/// read before it is sent. Every client lambda-doctor builds carries it.
+pub fn read_only_guard(
+    calls: &CallLog,
+) -> impl aws_smithy_runtime_api::client::interceptors::Intercept + 'static {
+    guard::ReadOnly { log: calls.clone() }
 }
 
 /// The first line of an error, without the SDK's nested context.

@@ -9,6 +9,7 @@ use crate::evidence::{
     RolePolicy, VpcConfig,
 };
 use aws_sdk_lambda::error::ProvideErrorMetadata;
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
 use serde_json::Value;
 
@@ -19,12 +20,9 @@ enum Fail {
     Other(AwsError),
 }
 
-fn classify<
-    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-    R: std::fmt::Debug,
->(
+fn classify<E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static>(
     op: &'static str,
-    e: &SdkError<E, R>,
+    e: &SdkError<E, HttpResponse>,
 ) -> Fail {
     match e {
         SdkError::DispatchFailure(d) => {
@@ -52,9 +50,15 @@ fn classify<
             | "UnauthorizedOperation"
             | "AuthorizationError",
         ) => Fail::Denied,
-        Some("ResourceNotFoundException" | "NoSuchEntity" | "NoSuchEntityException") => {
-            Fail::NotFound
-        }
+        Some(
+            "ResourceNotFoundException"
+            | "NoSuchEntity"
+            | "NoSuchEntityException"
+            | "NotFoundException",
+        ) => Fail::NotFound,
+        // A refusal whose body the SDK could not parse (a proxy, or an endpoint answering
+        // in another protocol) is still a refusal.
+        None if e.raw_response().is_some_and(|r| r.status().as_u16() == 403) => Fail::Denied,
         code => Fail::Other(AwsError::Call(
             op,
             match (code, e.message()) {
@@ -69,12 +73,9 @@ fn classify<
 }
 
 /// An error that stops the whole read.
-pub(super) fn failure<
-    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-    R: std::fmt::Debug,
->(
+pub(super) fn failure<E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static>(
     op: &'static str,
-    e: &SdkError<E, R>,
+    e: &SdkError<E, HttpResponse>,
 ) -> AwsError {
     match classify(op, e) {
         Fail::Other(err) => err,
@@ -84,13 +85,9 @@ pub(super) fn failure<
 }
 
 /// A read that may be refused (recorded) or absent (recorded) without stopping the rest.
-fn soft<
-    T,
-    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-    R: std::fmt::Debug,
->(
+fn soft<T, E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static>(
     op: &'static str,
-    r: Result<T, SdkError<E, R>>,
+    r: Result<T, SdkError<E, HttpResponse>>,
 ) -> Result<Read<T>, AwsError> {
     match r {
         Ok(v) => Ok(Read::Ok { value: v }),
@@ -183,7 +180,7 @@ pub async fn read_function(aws: &Aws, function: &str) -> Result<FunctionEvidence
         policy_req = policy_req.qualifier(q);
         url_req = url_req.qualifier(q);
     }
-    let (policy, mappings, url, role) = tokio::join!(
+    let (policy, mappings, url, role, kms_key_policy) = tokio::join!(
         policy_req.send(),
         aws.lambda
             .list_event_source_mappings()
@@ -194,6 +191,7 @@ pub async fn read_function(aws: &Aws, function: &str) -> Result<FunctionEvidence
             .collect::<Result<Vec<_>, _>>(),
         url_req.send(),
         aws.iam.get_role().role_name(&role_name).send(),
+        key_policy(aws, config.kms_key_arn.as_deref()),
     );
     let resource_policy = match soft("lambda:GetPolicy", policy)? {
         Read::Ok { value } => match value.policy() {
@@ -243,7 +241,7 @@ pub async fn read_function(aws: &Aws, function: &str) -> Result<FunctionEvidence
         event_source_mappings,
         url,
         role,
-        kms_key_policy: None,
+        kms_key_policy: kms_key_policy?,
     })
 }
 
@@ -348,8 +346,16 @@ async fn read_role(aws: &Aws, role: &aws_sdk_iam::types::Role) -> Result<RoleEvi
     })
 }
 
-/// A managed policy's default-version document: GetPolicy then GetPolicyVersion.
+/// A managed policy's default-version document (GetPolicy then GetPolicyVersion), read once
+/// per run.
 async fn managed_document(aws: &Aws, arn: &str) -> Result<Read<Value>, AwsError> {
+    let cell = aws.managed.cell(arn);
+    cell.get_or_try_init(|| read_managed_document(aws, arn))
+        .await
+        .cloned()
+}
+
+async fn read_managed_document(aws: &Aws, arn: &str) -> Result<Read<Value>, AwsError> {
     let version = match soft(
         "iam:GetPolicy",
         aws.iam.get_policy().policy_arn(arn).send().await,
@@ -376,6 +382,26 @@ async fn managed_document(aws: &Aws, arn: &str) -> Result<Read<Value>, AwsError>
         Read::Absent => Read::Absent,
         Read::Denied { needs } => Read::Denied { needs },
     })
+}
+
+/// The customer managed key's policy (the key in the function's configuration).
+async fn key_policy(aws: &Aws, key: Option<&str>) -> Result<Option<Read<Value>>, AwsError> {
+    let Some(key) = key else { return Ok(None) };
+    let out = aws
+        .kms
+        .get_key_policy()
+        .key_id(key)
+        .policy_name("default")
+        .send()
+        .await;
+    Ok(Some(match soft("kms:GetKeyPolicy", out)? {
+        Read::Ok { value } => match value.policy() {
+            Some(p) => Read::Ok { value: document(p) },
+            None => Read::Absent,
+        },
+        Read::Absent => Read::Absent,
+        Read::Denied { needs } => Read::Denied { needs },
+    }))
 }
 
 /// Runs futures concurrently (bounded by the SDK's connection pool) and keeps their order.

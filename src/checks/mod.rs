@@ -58,9 +58,10 @@ pub struct FunctionDocs {
     pub resource_policy: Known<Policy>,
     pub vpc: bool,
     pub kms_key_arn: Option<String>,
-    /// The key's policy when it could be read; without it the default key policy (which
-    /// delegates to the account's IAM policies) is assumed.
-    pub kms_key_policy: Option<Policy>,
+    /// The key's policy: read, refused (then the default key policy, which delegates to the
+    /// account's IAM policies, is assumed and the evidence says so), absent (the key does not
+    /// exist), or `None` when it was not read at all.
+    pub kms_key_policy: Option<Known<Policy>>,
     pub dead_letter_arn: Option<String>,
     pub event_source_arns: Vec<String>,
     pub url_auth_type: Option<String>,
@@ -223,10 +224,9 @@ impl FunctionDocs {
                 true,
                 "the execution role does not exist (deleted, renamed, or a wrong ARN)".into(),
             ),
-            Known::Unreadable { needs } => (
-                true,
-                format!("could not read the execution role (needs {needs})"),
-            ),
+            // Unknown is not missing: the question stays open (the report lists the read
+            // that was refused).
+            Known::Unreadable { .. } => return None,
         };
         Some(Outcome {
             id: "role.missing",
@@ -316,18 +316,40 @@ impl FunctionDocs {
         let key = self.kms_key_arn.clone()?;
         let role = self.role.value()?;
         let mut set = self.role_set(role)?;
-        let assumed = self.kms_key_policy.is_none();
-        set.resource = Some(match &self.kms_key_policy {
-            Some(p) => p.clone(),
-            None => crate::policy::parse_policy(
-                &serde_json::json!({"Version": "2012-10-17", "Statement": [{
-                    "Sid": "Enable IAM User Permissions", "Effect": "Allow",
-                    "Principal": {"AWS": format!("arn:{}:iam::{}:root", self.partition(), self.account())},
-                    "Action": "kms:*", "Resource": "*"}]}),
-                "$",
-            )
-            .ok()?,
-        });
+        let assumed = match &self.kms_key_policy {
+            Some(Known::Value(p)) => {
+                set.resource = Some(p.clone());
+                None
+            }
+            Some(Known::Absent) => {
+                return Some(Outcome {
+                    id: "role.kms",
+                    failed: true,
+                    severity: Severity::Error,
+                    evidence: vec![format!(
+                        "the key {key} does not exist (deleted, or in another account or region): the function cannot decrypt its environment variables"
+                    )],
+                });
+            }
+            Some(Known::Unreadable { needs }) => Some(format!(
+                "could not read the key policy (needs {needs}): assumed the default one, which lets the account's IAM policies decide"
+            )),
+            None => Some(
+                "the key policy was not read: assumed the default one, which lets the account's IAM policies decide".to_string(),
+            ),
+        };
+        if assumed.is_some() {
+            set.resource = Some(
+                crate::policy::parse_policy(
+                    &serde_json::json!({"Version": "2012-10-17", "Statement": [{
+                        "Sid": "Enable IAM User Permissions", "Effect": "Allow",
+                        "Principal": {"AWS": format!("arn:{}:iam::{}:root", self.partition(), self.account())},
+                        "Action": "kms:*", "Resource": "*"}]}),
+                    "$",
+                )
+                .ok()?,
+            );
+        }
         let req = Request::new(
             &self.session(role),
             "kms:Decrypt",
@@ -342,9 +364,7 @@ impl FunctionDocs {
             &format!("kms:Decrypt on {key}"),
             &self.names(role),
         )];
-        if assumed {
-            evidence.push("the key policy was not read: assumed the default one, which lets the account's IAM policies decide".into());
-        }
+        evidence.extend(assumed);
         Some(Outcome {
             id: "role.kms",
             failed: ev.decision != Decision::Allowed,

@@ -187,17 +187,17 @@ fn node_for(o: &Outcome, ev: &FunctionEvidence) -> Option<&'static str> {
 
 fn fix_for(tree: &Tree, o: &Outcome, ev: &FunctionEvidence, lang: Lang) -> Fix {
     let mut vars = vars_for(ev);
-    if o.id == "resource.confused_deputy" {
-        if let Some(p) = ev.resource_policy.ok() {
-            // The first service principal without a source condition.
-            if let Some(svc) = p["Statement"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .find_map(|s| s["Principal"]["Service"].as_str())
-            {
-                vars.set("service_principal", svc);
-            }
+    if o.id == "resource.confused_deputy"
+        && let Some(p) = ev.resource_policy.ok()
+    {
+        // The first service principal without a source condition.
+        if let Some(svc) = p["Statement"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find_map(|s| s["Principal"]["Service"].as_str())
+        {
+            vars.set("service_principal", svc);
         }
     }
     if let Some(node) = node_for(o, ev).and_then(|id| tree.node(id)) {

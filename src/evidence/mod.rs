@@ -289,10 +289,7 @@ impl FunctionEvidence {
                 .as_ref()
                 .is_some_and(|v| !v.subnet_ids.is_empty()),
             kms_key_arn: self.config.kms_key_arn.clone(),
-            kms_key_policy: self
-                .kms_key_policy
-                .as_ref()
-                .and_then(|r| known_policy(r).value().cloned()),
+            kms_key_policy: self.kms_key_policy.as_ref().map(known_policy),
             dead_letter_arn: self.config.dead_letter_target.clone(),
             event_source_arns: self
                 .event_source_mappings
@@ -329,6 +326,9 @@ impl FunctionEvidence {
                 }
             }
             Read::Absent => {}
+        }
+        if let Some(Read::Denied { needs }) = &self.kms_key_policy {
+            note("the KMS key policy", needs);
         }
         out
     }

@@ -150,15 +150,15 @@ fn split_offset(t: &str) -> (&str, f64) {
     if let Some(c) = t.strip_suffix(['Z', 'z']) {
         return (c, 0.0);
     }
-    if let Some(i) = t.rfind(['+', '-']) {
-        if i > 0 {
-            let (c, o) = t.split_at(i);
-            let sign = if o.starts_with('-') { -1.0 } else { 1.0 };
-            let o = &o[1..];
-            let (h, m) = o.split_once(':').unwrap_or((o, "0"));
-            if let (Ok(h), Ok(m)) = (h.parse::<f64>(), m.parse::<f64>()) {
-                return (c, sign * (h * 3600.0 + m * 60.0));
-            }
+    if let Some(i) = t.rfind(['+', '-'])
+        && i > 0
+    {
+        let (c, o) = t.split_at(i);
+        let sign = if o.starts_with('-') { -1.0 } else { 1.0 };
+        let o = &o[1..];
+        let (h, m) = o.split_once(':').unwrap_or((o, "0"));
+        if let (Ok(h), Ok(m)) = (h.parse::<f64>(), m.parse::<f64>()) {
+            return (c, sign * (h * 3600.0 + m * 60.0));
         }
     }
     (t, 0.0)

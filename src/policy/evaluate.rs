@@ -134,26 +134,23 @@ fn aws_principal_match(value: &str, p: &str, kind: Caller, req: &Request) -> Pri
         };
     }
     // A role ARN (possibly with a path) covers its sessions.
-    if kind == Caller::Session {
-        if let Some(role) = session_role_arn(p) {
-            if same_role(value, &role) {
-                return PrincipalMatch::Parent;
-            }
-        }
+    if kind == Caller::Session
+        && let Some(role) = session_role_arn(p)
+        && same_role(value, &role)
+    {
+        return PrincipalMatch::Parent;
     }
     if kind == Caller::Role && same_role(value, p) {
         return PrincipalMatch::Direct;
     }
     // A user covering its federated session.
-    if kind == Caller::Federated {
-        if let (Some(acct), Some(name)) = (account_of(p), p.rsplit('/').next()) {
-            if account_of(value).as_deref() == Some(acct.as_str())
-                && value.contains(":user/")
-                && value.rsplit('/').next() == Some(name)
-            {
-                return PrincipalMatch::Parent;
-            }
-        }
+    if kind == Caller::Federated
+        && let (Some(acct), Some(name)) = (account_of(p), p.rsplit('/').next())
+        && account_of(value).as_deref() == Some(acct.as_str())
+        && value.contains(":user/")
+        && value.rsplit('/').next() == Some(name)
+    {
+        return PrincipalMatch::Parent;
     }
     PrincipalMatch::No
 }

@@ -17,14 +17,14 @@ pub fn tokens(pattern: &str, vars: Option<&Request>) -> Option<Vec<Tok>> {
     let mut out = Vec::with_capacity(pattern.len());
     let mut rest = pattern;
     while !rest.is_empty() {
-        if let (Some(req), true) = (vars, rest.starts_with("${")) {
-            if let Some(end) = rest.find('}') {
-                let inner = &rest[2..end];
-                rest = &rest[end + 1..];
-                let value = resolve(inner, req)?;
-                out.extend(value.chars().map(Tok::Lit));
-                continue;
-            }
+        if let (Some(req), true) = (vars, rest.starts_with("${"))
+            && let Some(end) = rest.find('}')
+        {
+            let inner = &rest[2..end];
+            rest = &rest[end + 1..];
+            let value = resolve(inner, req)?;
+            out.extend(value.chars().map(Tok::Lit));
+            continue;
         }
         let ch = rest.chars().next().expect("non-empty");
         rest = &rest[ch.len_utf8()..];
@@ -159,10 +159,11 @@ pub fn action_matches(pattern: &str, action: &str) -> bool {
         return true;
     }
     // Fast reject on the service prefix when the pattern's prefix has no wildcard.
-    if let (Some((ps, _)), Some((s, _))) = (pattern.split_once(':'), action.split_once(':')) {
-        if !ps.contains(['*', '?']) && !ps.eq_ignore_ascii_case(s) {
-            return false;
-        }
+    if let (Some((ps, _)), Some((s, _))) = (pattern.split_once(':'), action.split_once(':'))
+        && !ps.contains(['*', '?'])
+        && !ps.eq_ignore_ascii_case(s)
+    {
+        return false;
     }
     glob_str(pattern, action, true)
 }

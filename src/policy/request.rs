@@ -110,10 +110,10 @@ impl Request {
                     _ => p.clone(),
                 };
                 put("aws:principalarn", principal_arn);
-                if kind == Caller::User {
-                    if let Some(name) = p.rsplit('/').next() {
-                        put("aws:username", name.to_string());
-                    }
+                if kind == Caller::User
+                    && let Some(name) = p.rsplit('/').next()
+                {
+                    put("aws:username", name.to_string());
                 }
             }
         }

@@ -123,12 +123,11 @@ fn parse_one(ctx: &Context, at: usize, next: usize) -> Option<Candidate> {
         // "... allows the lambda:GetFunction action"
         if let Some(rest) = lower_tail.get(e..) {
             let trimmed = rest.trim_start();
-            if let Some(r) = trimmed.strip_prefix("the ") {
-                if let Some(sp) = r.find(" action") {
-                    if sp < 120 {
-                        end_rel += rest.len() - trimmed.len() + 4 + sp + 7;
-                    }
-                }
+            if let Some(r) = trimmed.strip_prefix("the ")
+                && let Some(sp) = r.find(" action")
+                && sp < 120
+            {
+                end_rel += rest.len() - trimmed.len() + 4 + sp + 7;
             }
         }
     } else if let Some(m) = EXPLICIT.captures(lower_tail) {
@@ -157,12 +156,13 @@ fn parse_one(ctx: &Context, at: usize, next: usize) -> Option<Candidate> {
         f.deny_kind = Some(DenyKind::Implicit);
         f.explicit = Some(false);
     }
-    if f.explicit.is_some() && end_rel > pos {
-        if let Some(pm) = POLICY_ARN.captures(&ctx_tail[end_rel - pos..]) {
-            let arn = pm.get(1)?.as_str().trim_end_matches(['.', ',']);
-            f.policy_arn = Some(arn.to_string());
-            end_rel += pm.get(0)?.end();
-        }
+    if f.explicit.is_some()
+        && end_rel > pos
+        && let Some(pm) = POLICY_ARN.captures(&ctx_tail[end_rel - pos..])
+    {
+        let arn = pm.get(1)?.as_str().trim_end_matches(['.', ',']);
+        f.policy_arn = Some(arn.to_string());
+        end_rel += pm.get(0)?.end();
     }
     if lower_tail.contains("authorization") {
         if let Some(am) = AUTH_ID.captures(ctx_tail) {
@@ -183,25 +183,25 @@ fn parse_one(ctx: &Context, at: usize, next: usize) -> Option<Candidate> {
             f.error_code = Some(w[1].to_string());
             f.operation = Some(w[2].to_string());
         }
-    } else if before_lower.contains("operation error") {
-        if let Some(w) = GO_WRAPPER.captures_iter(before).last() {
-            f.operation = Some(w[2].to_string());
-        }
+    } else if before_lower.contains("operation error")
+        && let Some(w) = GO_WRAPPER.captures_iter(before).last()
+    {
+        f.operation = Some(w[2].to_string());
     }
     if f.error_code.is_none() {
         let after_end = ceil_boundary(text, (end + 300).min(next.max(end)));
-        if ctx.lower[end..after_end].contains("error code") {
-            if let Some(j) = JAVA_CODE.captures(&text[end..after_end]) {
-                f.error_code = Some(j[1].to_string());
-            }
+        if ctx.lower[end..after_end].contains("error code")
+            && let Some(j) = JAVA_CODE.captures(&text[end..after_end])
+        {
+            f.error_code = Some(j[1].to_string());
         }
     }
 
     let principal = f.principal();
-    if let Some(p) = &principal {
-        if p.kind == super::PrincipalKind::Service {
-            f.service_principal = p.name.clone();
-        }
+    if let Some(p) = &principal
+        && p.kind == super::PrincipalKind::Service
+    {
+        f.service_principal = p.name.clone();
     }
     let hints = ctx.hints(start, end);
     f.category = classify(f.action.as_deref(), principal.as_ref(), hints);

@@ -83,10 +83,11 @@ pub fn action_for_operation(prefix: &str, operation: &str) -> String {
     let mut op = operation.trim();
     if prefix == "lambda" {
         // CloudTrail event names carry the API version: GetFunction20150331v2, AddPermission20150331.
-        if let Some(pos) = op.find(|c: char| c.is_ascii_digit()) {
-            if pos > 0 && op[pos..].starts_with("20") {
-                op = &op[..pos];
-            }
+        if let Some(pos) = op.find(|c: char| c.is_ascii_digit())
+            && pos > 0
+            && op[pos..].starts_with("20")
+        {
+            op = &op[..pos];
         }
         if op.eq_ignore_ascii_case("invoke") {
             return "lambda:InvokeFunction".to_string();

@@ -145,15 +145,15 @@ impl Tree {
                         Some(l) => c.add(place, format!("likely answer {l} is not an answer")),
                         None => c.add(place, "a question needs a likely answer"),
                     }
-                    if let Some(f) = &n.fact {
-                        if !FACTS.iter().any(|(name, _)| name == f) {
-                            c.add(place, format!("unknown fact {f}"));
-                        }
+                    if let Some(f) = &n.fact
+                        && !FACTS.iter().any(|(name, _)| name == f)
+                    {
+                        c.add(place, format!("unknown fact {f}"));
                     }
-                    if let Some(ch) = &n.check {
-                        if !CHECK_IDS.contains(&ch.as_str()) {
-                            c.add(place, format!("unknown check id {ch}"));
-                        }
+                    if let Some(ch) = &n.check
+                        && !CHECK_IDS.contains(&ch.as_str())
+                    {
+                        c.add(place, format!("unknown check id {ch}"));
                     }
                 }
                 NodeKind::Fix => {
@@ -245,13 +245,13 @@ impl Tree {
             if !only_explicit.contains(n.id.as_str()) {
                 continue;
             }
-            if let Some(p) = n.fix.as_ref().and_then(|f| f.policy.as_ref()) {
-                if has_allow(p) {
-                    c.add(
-                        &n.id,
-                        "reached only through an explicit deny, yet proposes an Allow",
-                    );
-                }
+            if let Some(p) = n.fix.as_ref().and_then(|f| f.policy.as_ref())
+                && has_allow(p)
+            {
+                c.add(
+                    &n.id,
+                    "reached only through an explicit deny, yet proposes an Allow",
+                );
             }
         }
     }

@@ -323,10 +323,11 @@ impl Vars {
     /// names only by name ("my-function", "prod/db") becomes `<ARN of prod/db>` there.
     pub fn fill_json(&self, v: &serde_json::Value) -> serde_json::Value {
         let mut policy_vars = self.clone();
-        if let Some(r) = self.get("resource") {
-            if r != "*" && !r.starts_with("arn:") {
-                policy_vars.set("resource", format!("<ARN of {r}>"));
-            }
+        if let Some(r) = self.get("resource")
+            && r != "*"
+            && !r.starts_with("arn:")
+        {
+            policy_vars.set("resource", format!("<ARN of {r}>"));
         }
         policy_vars.fill_json_inner(v)
     }
@@ -488,22 +489,21 @@ impl Vars {
                 | Category::Kms
                 | Category::CrossAccountAssumeRole
         );
-        if function_side {
-            if let Some(p) = principal
+        if function_side
+            && let Some(p) = principal
                 .as_ref()
                 .filter(|p| p.kind == PrincipalKind::AssumedRole)
+        {
+            if let Some(r) = p.role_arn() {
+                v.set("role_arn", r);
+            }
+            if let Some(n) = &p.name {
+                v.set("role_name", n.clone());
+            }
+            if v.get("function_name").is_none()
+                && let Some(s) = &p.session
             {
-                if let Some(r) = p.role_arn() {
-                    v.set("role_arn", r);
-                }
-                if let Some(n) = &p.name {
-                    v.set("role_name", n.clone());
-                }
-                if v.get("function_name").is_none() {
-                    if let Some(s) = &p.session {
-                        v.set("function_name", s.clone());
-                    }
-                }
+                v.set("function_name", s.clone());
             }
         }
         if (action_lower == "iam:passrole" || f.category == Category::ExecutionRoleTrust)
@@ -528,16 +528,16 @@ impl Vars {
                 }
             }
         }
-        if let Some(fname) = v.get("function_name").map(str::to_string) {
-            if v.get("function_arn").is_none() {
-                let region = v.get("region").unwrap_or("<REGION>").to_string();
-                let acct = v.get("account_id").unwrap_or("<ACCOUNT_ID>").to_string();
-                let part = v.get("partition").unwrap_or("aws").to_string();
-                v.set(
-                    "function_arn",
-                    format!("arn:{part}:lambda:{region}:{acct}:function:{fname}"),
-                );
-            }
+        if let Some(fname) = v.get("function_name").map(str::to_string)
+            && v.get("function_arn").is_none()
+        {
+            let region = v.get("region").unwrap_or("<REGION>").to_string();
+            let acct = v.get("account_id").unwrap_or("<ACCOUNT_ID>").to_string();
+            let part = v.get("partition").unwrap_or("aws").to_string();
+            v.set(
+                "function_arn",
+                format!("arn:{part}:lambda:{region}:{acct}:function:{fname}"),
+            );
         }
         if action_lower == "lambda:getlayerversion" || res.contains(":layer:") {
             v.set("layer_arn", res);

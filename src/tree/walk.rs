@@ -149,39 +149,37 @@ impl<'t> Walk<'t> {
         if node.kind != NodeKind::Question || self.ask.contains(&node.id) {
             return None;
         }
-        if let Some(name) = &node.fact {
-            if let Some(value) = facts.get(name) {
-                if let Some(a) = node
-                    .answers
-                    .iter()
-                    .find(|a| a.when.iter().any(|w| w == value))
-                {
-                    return Some((
-                        a.id.clone(),
-                        How::Fact {
-                            name: name.clone(),
-                            value: value.to_string(),
-                        },
-                    ));
-                }
-            }
+        if let Some(name) = &node.fact
+            && let Some(value) = facts.get(name)
+            && let Some(a) = node
+                .answers
+                .iter()
+                .find(|a| a.when.iter().any(|w| w == value))
+        {
+            return Some((
+                a.id.clone(),
+                How::Fact {
+                    name: name.clone(),
+                    value: value.to_string(),
+                },
+            ));
         }
-        if let Some(id) = &node.check {
-            if let Some(r) = evidence.check(id) {
-                let want = if r.failed { "fail" } else { "pass" };
-                if let Some(a) = node
-                    .answers
-                    .iter()
-                    .find(|a| a.when.iter().any(|w| w == want))
-                {
-                    return Some((
-                        a.id.clone(),
-                        How::Check {
-                            id: id.clone(),
-                            evidence: r.evidence,
-                        },
-                    ));
-                }
+        if let Some(id) = &node.check
+            && let Some(r) = evidence.check(id)
+        {
+            let want = if r.failed { "fail" } else { "pass" };
+            if let Some(a) = node
+                .answers
+                .iter()
+                .find(|a| a.when.iter().any(|w| w == want))
+            {
+                return Some((
+                    a.id.clone(),
+                    How::Check {
+                        id: id.clone(),
+                        evidence: r.evidence,
+                    },
+                ));
             }
         }
         None
