@@ -67,6 +67,43 @@ echo "API calls: lambda-doctor check $(count target/release/lambda-doctor check 
 
 hyperfine -N -i --warmup 5 --runs 50 --export-markdown target/bench-check.md \
   "target/release/lambda-doctor check bench --endpoint-url $endpoint --output json" \
-  "$aws lambda get-function-configuration --function-name bench --endpoint-url $endpoint" \
+  "$aws lambda get-function-configuration --function-name bench --endpoint-url $endpoint"
+hyperfine -N -i --warmup 1 --runs 5 --export-markdown target/bench-check-sequence.md \
   "bash target/bench-cli-sequence.sh"
-echo "results: target/bench-check.md"
+
+# The critical path in round trips: the same check through a proxy that delays every request
+# by 100 ms. Sequential calls would take 15 x 100 ms; the time over the undelayed run, divided
+# by 100 ms, is the number of round trips on the critical path.
+proxy_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+"$venv/bin/python" - "$proxy_port" "$endpoint" > target/bench-proxy.log 2>&1 <<'PY' &
+import http.server, sys, time, urllib.request, urllib.error
+port, upstream = int(sys.argv[1]), sys.argv[2]
+class Delay(http.server.BaseHTTPRequestHandler):
+    def relay(self):
+        time.sleep(0.1)
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        req = urllib.request.Request(upstream + self.path, data=body or None, method=self.command,
+                                     headers={k: v for k, v in self.headers.items() if k.lower() != "host"})
+        req.add_unredirected_header("Host", self.headers["Host"])
+        try:
+            r = urllib.request.urlopen(req)
+        except urllib.error.HTTPError as e:
+            r = e
+        data = r.read()
+        self.send_response(r.status)
+        for k, v in r.headers.items():
+            if k.lower() not in ("transfer-encoding", "connection", "content-length", "server", "date"):
+                self.send_header(k, v)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+    do_GET = do_POST = do_PUT = do_DELETE = relay
+    def log_message(self, *a): pass
+http.server.ThreadingHTTPServer(("127.0.0.1", port), Delay).serve_forever()
+PY
+pids="$pid $!"
+trap 'kill $pids 2>/dev/null || true' EXIT
+sleep 1
+hyperfine -N -i --warmup 1 --runs 10 --export-markdown target/bench-check-latency.md \
+  "target/release/lambda-doctor check bench --endpoint-url http://127.0.0.1:$proxy_port --output json"
+echo "results: target/bench-check.md, target/bench-check-sequence.md, target/bench-check-latency.md, target/bench-check-calls.txt"

@@ -49,15 +49,44 @@ fn config_rule() -> Rule {
     })
 }
 
-/// Lambda, IAM, STS and KMS clients answering from `lambda_rules` and `iam_rules`, each with
-/// the read-only guard and the tool's retry settings (backoff shortened for the test).
+/// What a function with nothing around it answers: no resource policy, no mappings, no URL,
+/// no policies on the role. Tests put their own rules first; the first match wins.
+fn defaults() -> (Vec<Rule>, Vec<Rule>) {
+    (
+        vec![
+            mock!(aws_sdk_lambda::Client::get_policy)
+                .then_http_response(|| json_error(404, "ResourceNotFoundException", "none")),
+            mock!(aws_sdk_lambda::Client::list_event_source_mappings)
+                .then_output(|| ListEventSourceMappingsOutput::builder().build()),
+            mock!(aws_sdk_lambda::Client::get_function_url_config)
+                .then_http_response(|| json_error(404, "ResourceNotFoundException", "none")),
+        ],
+        vec![
+            mock!(aws_sdk_iam::Client::list_attached_role_policies)
+                .then_output(|| ListAttachedRolePoliciesOutput::builder().build()),
+            mock!(aws_sdk_iam::Client::list_role_policies).then_output(|| {
+                ListRolePoliciesOutput::builder()
+                    .set_policy_names(Some(vec![]))
+                    .build()
+                    .expect("output")
+            }),
+        ],
+    )
+}
+
+/// Lambda, IAM, STS and KMS clients answering from `lambda_rules` and `iam_rules` (then the
+/// defaults), each with the read-only guard and the tool's retry settings (backoff shortened
+/// for the test).
 fn aws(lambda_rules: &[&Rule], iam_rules: &[&Rule]) -> Aws {
+    let (dl, di) = defaults();
+    let lambda_rules: Vec<&Rule> = lambda_rules.iter().copied().chain(dl.iter()).collect();
+    let iam_rules: Vec<&Rule> = iam_rules.iter().copied().chain(di.iter()).collect();
     let calls = CallLog::default();
     let retry = || retry_config().with_initial_backoff(Duration::from_millis(1));
-    let lambda = mock_client!(aws_sdk_lambda, RuleMode::MatchAny, lambda_rules, |b| b
+    let lambda = mock_client!(aws_sdk_lambda, RuleMode::MatchAny, &lambda_rules, |b| b
         .interceptor(read_only_guard(&calls))
         .retry_config(retry()));
-    let iam = mock_client!(aws_sdk_iam, RuleMode::MatchAny, iam_rules, |b| b
+    let iam = mock_client!(aws_sdk_iam, RuleMode::MatchAny, &iam_rules, |b| b
         .interceptor(read_only_guard(&calls))
         .retry_config(retry()));
     // Not used by the reader: a client that is never called.

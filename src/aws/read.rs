@@ -1,7 +1,12 @@
-//! Reading one function, read-only: configuration first, then in parallel the resource
-//! policy, event source mappings, function URL and execution role, then in parallel the
-//! role's managed (default version) and inline policies and its boundary. Three round trips
-//! on the critical path.
+//! Reading one function, read-only, in as few round trips as the APIs allow:
+//! 1. everything that needs only the function name: configuration, resource policy, event
+//!    source mappings, function URL;
+//! 2. everything that needs the role name or the key from the configuration: the role (trust
+//!    policy, boundary ARN), its attached and inline policy lists, the KMS key policy;
+//! 3. the inline documents, and each managed policy's (and the boundary's) default version id;
+//! 4. the managed documents themselves (IAM gives the default version id only with GetPolicy).
+//!
+//! Managed documents are cached per run, so a policy seen before costs no round trip.
 
 use super::{Aws, AwsError, one_line};
 use crate::evidence::{
@@ -116,10 +121,27 @@ fn document(raw: &str) -> Value {
 pub async fn read_function(aws: &Aws, function: &str) -> Result<FunctionEvidence, AwsError> {
     let (name, qualifier) = split_qualifier(function);
     let mut req = aws.lambda.get_function_configuration().function_name(&name);
+    let mut policy_req = aws.lambda.get_policy().function_name(&name);
+    let mut url_req = aws.lambda.get_function_url_config().function_name(&name);
     if let Some(q) = &qualifier {
         req = req.qualifier(q);
+        policy_req = policy_req.qualifier(q);
+        url_req = url_req.qualifier(q);
     }
-    let cfg = match req.send().await {
+    // Round trip 1: everything that needs only the function's name.
+    let (cfg, policy, mappings, url) = tokio::join!(
+        req.send(),
+        policy_req.send(),
+        aws.lambda
+            .list_event_source_mappings()
+            .function_name(&name)
+            .into_paginator()
+            .items()
+            .send()
+            .collect::<Result<Vec<_>, _>>(),
+        url_req.send(),
+    );
+    let cfg = match cfg {
         Ok(c) => c,
         Err(e) => {
             return Err(match classify("lambda:GetFunctionConfiguration", &e) {
@@ -173,24 +195,23 @@ pub async fn read_function(aws: &Aws, function: &str) -> Result<FunctionEvidence
         .unwrap_or_default()
         .to_string();
 
-    // Round trip 2: everything that needs only the function name or the role name.
-    let mut policy_req = aws.lambda.get_policy().function_name(&name);
-    let mut url_req = aws.lambda.get_function_url_config().function_name(&name);
-    if let Some(q) = &qualifier {
-        policy_req = policy_req.qualifier(q);
-        url_req = url_req.qualifier(q);
-    }
-    let (policy, mappings, url, role, kms_key_policy) = tokio::join!(
-        policy_req.send(),
-        aws.lambda
-            .list_event_source_mappings()
-            .function_name(&name)
+    // Round trip 2: everything that needs the role's name or the key.
+    let (role, attached, inline, kms_key_policy) = tokio::join!(
+        aws.iam.get_role().role_name(&role_name).send(),
+        aws.iam
+            .list_attached_role_policies()
+            .role_name(&role_name)
             .into_paginator()
             .items()
             .send()
             .collect::<Result<Vec<_>, _>>(),
-        url_req.send(),
-        aws.iam.get_role().role_name(&role_name).send(),
+        aws.iam
+            .list_role_policies()
+            .role_name(&role_name)
+            .into_paginator()
+            .items()
+            .send()
+            .collect::<Result<Vec<_>, _>>(),
         key_policy(aws, config.kms_key_arn.as_deref()),
     );
     let resource_policy = match soft("lambda:GetPolicy", policy)? {
@@ -228,7 +249,7 @@ pub async fn read_function(aws: &Aws, function: &str) -> Result<FunctionEvidence
     let role = match soft("iam:GetRole", role)? {
         Read::Ok { value } => match value.role() {
             Some(r) => Read::Ok {
-                value: read_role(aws, r).await?,
+                value: read_role(aws, r, attached, inline).await?,
             },
             None => Read::Absent,
         },
@@ -245,89 +266,100 @@ pub async fn read_function(aws: &Aws, function: &str) -> Result<FunctionEvidence
     })
 }
 
-/// Round trip 3: the role's attached (default versions) and inline policies, and its
-/// boundary, concurrently.
-async fn read_role(aws: &Aws, role: &aws_sdk_iam::types::Role) -> Result<RoleEvidence, AwsError> {
+/// Round trips 3 and 4: the role's attached (default versions) and inline policy documents,
+/// and its boundary, concurrently.
+async fn read_role(
+    aws: &Aws,
+    role: &aws_sdk_iam::types::Role,
+    attached: Result<
+        Vec<aws_sdk_iam::types::AttachedPolicy>,
+        SdkError<
+            aws_sdk_iam::operation::list_attached_role_policies::ListAttachedRolePoliciesError,
+            HttpResponse,
+        >,
+    >,
+    inline: Result<
+        Vec<String>,
+        SdkError<aws_sdk_iam::operation::list_role_policies::ListRolePoliciesError, HttpResponse>,
+    >,
+) -> Result<RoleEvidence, AwsError> {
     let name = role.role_name();
     let boundary_arn = role
         .permissions_boundary()
         .and_then(|b| b.permissions_boundary_arn())
         .map(str::to_string);
-    let (attached, inline, boundary) = tokio::join!(
-        aws.iam
-            .list_attached_role_policies()
-            .role_name(name)
-            .into_paginator()
-            .items()
-            .send()
-            .collect::<Result<Vec<_>, _>>(),
-        aws.iam
-            .list_role_policies()
-            .role_name(name)
-            .into_paginator()
-            .items()
-            .send()
-            .collect::<Result<Vec<_>, _>>(),
-        async {
-            match &boundary_arn {
-                Some(arn) => Some(managed_document(aws, arn).await),
-                None => None,
-            }
-        },
-    );
-    let mut policies = Vec::new();
-    let mut denied: Option<String> = None;
-    match soft("iam:ListAttachedRolePolicies", attached)? {
-        Read::Ok { value } => {
-            let docs = futures_join(
-                value
-                    .iter()
-                    .filter_map(|p| p.policy_arn())
-                    .map(|arn| async move { (arn.to_string(), managed_document(aws, arn).await) }),
-            )
-            .await;
-            for (arn, doc) in docs {
-                policies.push(RolePolicy {
-                    name: arn,
-                    managed: true,
-                    document: doc?,
-                });
-            }
+    let boundary = async {
+        match &boundary_arn {
+            Some(arn) => Some(managed_document(aws, arn).await),
+            None => None,
         }
-        Read::Denied { needs } => denied = Some(needs),
-        Read::Absent => {}
-    }
-    match soft("iam:ListRolePolicies", inline)? {
-        Read::Ok { value } => {
-            let docs = futures_join(value.iter().map(|p| async move {
-                let r = aws
-                    .iam
-                    .get_role_policy()
-                    .role_name(name)
-                    .policy_name(p)
-                    .send()
+    };
+    let managed = async {
+        match soft("iam:ListAttachedRolePolicies", attached)? {
+            Read::Ok { value } => {
+                let docs =
+                    futures_join(value.iter().filter_map(|p| p.policy_arn()).map(
+                        |arn| async move { (arn.to_string(), managed_document(aws, arn).await) },
+                    ))
                     .await;
-                (p.clone(), soft("iam:GetRolePolicy", r))
-            }))
-            .await;
-            for (p, doc) in docs {
-                let document = match doc? {
-                    Read::Ok { value } => Read::Ok {
-                        value: document(value.policy_document()),
-                    },
-                    Read::Absent => Read::Absent,
-                    Read::Denied { needs } => Read::Denied { needs },
-                };
-                policies.push(RolePolicy {
-                    name: p,
-                    managed: false,
-                    document,
-                });
+                let mut out = Vec::new();
+                for (arn, doc) in docs {
+                    out.push(RolePolicy {
+                        name: arn,
+                        managed: true,
+                        document: doc?,
+                    });
+                }
+                Ok(Read::Ok { value: out })
             }
+            Read::Denied { needs } => Ok(Read::Denied { needs }),
+            Read::Absent => Ok(Read::Ok { value: vec![] }),
         }
-        Read::Denied { needs } => denied = Some(needs),
-        Read::Absent => {}
-    }
+    };
+    let inline = async {
+        match soft("iam:ListRolePolicies", inline)? {
+            Read::Ok { value } => {
+                let docs = futures_join(value.iter().map(|p| async move {
+                    let r = aws
+                        .iam
+                        .get_role_policy()
+                        .role_name(name)
+                        .policy_name(p)
+                        .send()
+                        .await;
+                    (p.clone(), soft("iam:GetRolePolicy", r))
+                }))
+                .await;
+                let mut out = Vec::new();
+                for (p, doc) in docs {
+                    let document = match doc? {
+                        Read::Ok { value } => Read::Ok {
+                            value: document(value.policy_document()),
+                        },
+                        Read::Absent => Read::Absent,
+                        Read::Denied { needs } => Read::Denied { needs },
+                    };
+                    out.push(RolePolicy {
+                        name: p,
+                        managed: false,
+                        document,
+                    });
+                }
+                Ok::<_, AwsError>(Read::Ok { value: out })
+            }
+            Read::Denied { needs } => Ok(Read::Denied { needs }),
+            Read::Absent => Ok(Read::Ok { value: vec![] }),
+        }
+    };
+    let (managed, inline, boundary) = tokio::join!(managed, inline, boundary);
+    let policies = match (managed?, inline?) {
+        (Read::Ok { value: mut m }, Read::Ok { value: i }) => {
+            m.extend(i);
+            Read::Ok { value: m }
+        }
+        (Read::Denied { needs }, _) | (_, Read::Denied { needs }) => Read::Denied { needs },
+        (Read::Absent, _) | (_, Read::Absent) => Read::Absent,
+    };
     Ok(RoleEvidence {
         arn: role.arn().to_string(),
         trust_policy: role
@@ -339,10 +371,7 @@ async fn read_role(aws: &Aws, role: &aws_sdk_iam::types::Role) -> Result<RoleEvi
             Some(r) => Some(r?),
             None => None,
         },
-        policies: match denied {
-            Some(needs) => Read::Denied { needs },
-            None => Read::Ok { value: policies },
-        },
+        policies,
     })
 }
 
