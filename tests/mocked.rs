@@ -317,3 +317,76 @@ async fn an_endpoint_that_never_answers_fails_in_bounded_time() {
     );
     assert!(took < Duration::from_secs(5), "took {took:?}");
 }
+
+#[tokio::test]
+async fn a_managed_policy_is_read_once_per_run() {
+    use aws_sdk_iam::operation::get_policy::GetPolicyOutput;
+    use aws_sdk_iam::operation::get_policy_version::GetPolicyVersionOutput;
+    const SHARED: &str = "arn:aws:iam::123456789012:policy/shared";
+    let config = config_rule();
+    // The role has the same managed policy attached and as its boundary.
+    let role = mock!(aws_sdk_iam::Client::get_role).then_output(|| {
+        GetRoleOutput::builder()
+            .role(
+                aws_sdk_iam::types::Role::builder()
+                    .path("/")
+                    .role_name("worker-role")
+                    .role_id("AROAEXAMPLE")
+                    .arn(ROLE)
+                    .create_date(aws_smithy_types::DateTime::from_secs(0))
+                    .assume_role_policy_document(TRUST)
+                    .permissions_boundary(
+                        aws_sdk_iam::types::AttachedPermissionsBoundary::builder()
+                            .permissions_boundary_arn(SHARED)
+                            .build(),
+                    )
+                    .build()
+                    .expect("role"),
+            )
+            .build()
+    });
+    let attached = mock!(aws_sdk_iam::Client::list_attached_role_policies).then_output(|| {
+        ListAttachedRolePoliciesOutput::builder()
+            .attached_policies(
+                aws_sdk_iam::types::AttachedPolicy::builder()
+                    .policy_name("shared")
+                    .policy_arn(SHARED)
+                    .build(),
+            )
+            .build()
+    });
+    let get_policy = mock!(aws_sdk_iam::Client::get_policy).then_output(|| {
+        GetPolicyOutput::builder()
+            .policy(
+                aws_sdk_iam::types::Policy::builder()
+                    .arn(SHARED)
+                    .default_version_id("v3")
+                    .build(),
+            )
+            .build()
+    });
+    let version = mock!(aws_sdk_iam::Client::get_policy_version)
+        .match_requests(|r| r.version_id() == Some("v3"))
+        .then_output(|| {
+            GetPolicyVersionOutput::builder()
+                .policy_version(
+                    aws_sdk_iam::types::PolicyVersion::builder()
+                        .document(
+                            "%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%5B%5D%7D",
+                        )
+                        .build(),
+                )
+                .build()
+        });
+    let aws = aws(&[&config], &[&role, &attached, &get_policy, &version]);
+    let ev = read_function(&aws, "worker").await.expect("read");
+    let role = ev.role.ok().expect("role");
+    assert_eq!(role.boundary_arn.as_deref(), Some(SHARED));
+    assert!(matches!(&role.boundary, Some(Read::Ok { value }) if value["Version"] == "2012-10-17"));
+    assert_eq!(role.policies.ok().map(|p| p.len()), Some(1));
+    assert_eq!(get_policy.num_calls(), 1, "read once, used twice");
+    assert_eq!(version.num_calls(), 1);
+    // A second function in the same run with the same policy: no new call.
+    let _ = read_function(&aws, "worker").await.expect("read again");
+    assert_eq!(get_policy.num_calls(), 1);
+}
