@@ -426,3 +426,60 @@ async fn function_url_without_auth() {
         .expect("url config");
     assert_eq!(findings(&cfg, &name).await, Vec::<&str>::new());
 }
+
+#[tokio::test]
+#[ignore = "needs LAMBDA_DOCTOR_TEST_ENDPOINT (run scripts/test.sh)"]
+async fn functions_are_listed_sorted() {
+    let cfg = config().await;
+    // Created in reverse order; listed by name.
+    let lambda = aws_sdk_lambda::Client::new(&cfg);
+    let iam = aws_sdk_iam::Client::new(&cfg);
+    let role = iam
+        .create_role()
+        .role_name("live-list-role")
+        .assume_role_policy_document(LAMBDA_TRUST)
+        .send()
+        .await
+        .expect("role");
+    let role_arn = role.role().expect("role").arn().to_string();
+    for i in (0..12).rev() {
+        lambda
+            .create_function()
+            .function_name(format!("live-list-{i:02}"))
+            .runtime(aws_sdk_lambda::types::Runtime::Python312)
+            .handler("app.handler")
+            .role(&role_arn)
+            .code(
+                aws_sdk_lambda::types::FunctionCode::builder()
+                    .zip_file(aws_sdk_lambda::primitives::Blob::new(EMPTY_ZIP))
+                    .build(),
+            )
+            .send()
+            .await
+            .expect("create function");
+    }
+    let aws = Aws::from_sdk_config(&cfg);
+    let listed = lambda_doctor::aws::list_functions(&aws)
+        .await
+        .expect("list");
+    let ours: Vec<&str> = listed
+        .iter()
+        .map(|f| f.name.as_str())
+        .filter(|n| n.starts_with("live-list-"))
+        .collect();
+    let expected: Vec<String> = (0..12).map(|i| format!("live-list-{i:02}")).collect();
+    assert_eq!(ours, expected);
+    let first = listed
+        .iter()
+        .find(|f| f.name == "live-list-00")
+        .expect("listed");
+    assert_eq!(first.role, role_arn);
+    assert_eq!(first.runtime.as_deref(), Some("python3.12"));
+    assert!(!aws.calls.calls().is_empty());
+    assert!(
+        aws.calls
+            .calls()
+            .iter()
+            .all(|c| c == "Lambda:ListFunctions")
+    );
+}

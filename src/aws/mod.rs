@@ -8,7 +8,7 @@ mod guard;
 mod read;
 
 pub use guard::{CallLog, is_read_only};
-pub use read::read_function;
+pub use read::{FunctionSummary, list_functions, read_function};
 
 use aws_config::BehaviorVersion;
 use aws_config::retry::RetryConfig;

@@ -466,6 +466,39 @@ async fn join_all<F: std::future::Future + Unpin>(mut futs: Vec<F>) -> Vec<F::Ou
     .await
 }
 
+/// One function of the account, for the TUI's picker.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FunctionSummary {
+    pub name: String,
+    pub arn: String,
+    pub runtime: Option<String>,
+    pub role: String,
+}
+
+/// Every function in the region (ListFunctions, paginated), sorted by name.
+pub async fn list_functions(aws: &Aws) -> Result<Vec<FunctionSummary>, AwsError> {
+    let all = aws
+        .lambda
+        .list_functions()
+        .into_paginator()
+        .items()
+        .send()
+        .collect::<Result<Vec<_>, _>>()
+        .await
+        .map_err(|e| failure("lambda:ListFunctions", &e))?;
+    let mut out: Vec<FunctionSummary> = all
+        .iter()
+        .map(|f| FunctionSummary {
+            name: f.function_name().unwrap_or_default().to_string(),
+            arn: f.function_arn().unwrap_or_default().to_string(),
+            runtime: f.runtime().map(|r| r.as_str().to_string()),
+            role: f.role().unwrap_or_default().to_string(),
+        })
+        .collect();
+    out.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(out)
+}
+
 /// "name:qualifier", an ARN with a qualifier, or a plain name/ARN.
 fn split_qualifier(function: &str) -> (String, Option<String>) {
     let f = function.trim();
