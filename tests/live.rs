@@ -32,55 +32,6 @@ const EMPTY_ZIP: &[u8] = &[
     0x50, 0x4b, 0x05, 0x06, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
 ];
 
-/// Seeds a role and a function; returns the function name.
-async fn seed(
-    cfg: &aws_config::SdkConfig,
-    name: &str,
-    trust: &str,
-    inline: Option<&str>,
-    vpc: bool,
-) -> String {
-    let iam = aws_sdk_iam::Client::new(cfg);
-    let lambda = aws_sdk_lambda::Client::new(cfg);
-    let role = iam
-        .create_role()
-        .role_name(format!("{name}-role"))
-        .assume_role_policy_document(trust)
-        .send()
-        .await
-        .expect("create role");
-    if let Some(doc) = inline {
-        iam.put_role_policy()
-            .role_name(format!("{name}-role"))
-            .policy_name("inline")
-            .policy_document(doc)
-            .send()
-            .await
-            .expect("put role policy");
-    }
-    let mut create = lambda
-        .create_function()
-        .function_name(name)
-        .runtime(aws_sdk_lambda::types::Runtime::Python312)
-        .handler("app.handler")
-        .role(role.role().expect("role").arn())
-        .code(
-            aws_sdk_lambda::types::FunctionCode::builder()
-                .zip_file(aws_sdk_lambda::primitives::Blob::new(EMPTY_ZIP))
-                .build(),
-        );
-    if vpc {
-        create = create.vpc_config(
-            aws_sdk_lambda::types::VpcConfig::builder()
-                .subnet_ids("subnet-0a1b2c3d")
-                .security_group_ids("sg-0123abcd")
-                .build(),
-        );
-    }
-    create.send().await.expect("create function");
-    name.to_string()
-}
-
 /// Whether an operation the guard logged ("Lambda:GetPolicy") is an action of the published
 /// read-only policy ("lambda:GetPolicy").
 fn in_published_policy(call: &str) -> bool {
@@ -112,7 +63,7 @@ async fn findings(cfg: &aws_config::SdkConfig, name: &str) -> Vec<&'static str> 
 #[ignore = "needs LAMBDA_DOCTOR_TEST_ENDPOINT (run scripts/test.sh)"]
 async fn healthy_function_has_no_finding() {
     let cfg = config().await;
-    let name = seed(&cfg, "live-healthy", LAMBDA_TRUST, Some(LOGS), false).await;
+    let name = Scenario::new("live-healthy").seed(&cfg).await;
     assert_eq!(findings(&cfg, &name).await, Vec::<&str>::new());
 }
 
@@ -120,7 +71,10 @@ async fn healthy_function_has_no_finding() {
 #[ignore = "needs LAMBDA_DOCTOR_TEST_ENDPOINT (run scripts/test.sh)"]
 async fn role_without_lambda_trust_and_logs() {
     let cfg = config().await;
-    let name = seed(&cfg, "live-untrusted", EC2_TRUST, None, false).await;
+    let mut s = Scenario::new("live-untrusted");
+    s.trust = EC2_TRUST;
+    s.inline.clear();
+    let name = s.seed(&cfg).await;
     assert_eq!(findings(&cfg, &name).await, ["role.trust", "role.logs"]);
 }
 
@@ -128,7 +82,9 @@ async fn role_without_lambda_trust_and_logs() {
 #[ignore = "needs LAMBDA_DOCTOR_TEST_ENDPOINT (run scripts/test.sh)"]
 async fn vpc_function_without_eni_permissions() {
     let cfg = config().await;
-    let name = seed(&cfg, "live-vpc", LAMBDA_TRUST, Some(LOGS), true).await;
+    let mut s = Scenario::new("live-vpc");
+    s.vpc = true;
+    let name = s.seed(&cfg).await;
     assert_eq!(findings(&cfg, &name).await, ["role.vpc"]);
 }
 
@@ -136,7 +92,7 @@ async fn vpc_function_without_eni_permissions() {
 #[ignore = "needs LAMBDA_DOCTOR_TEST_ENDPOINT (run scripts/test.sh)"]
 async fn public_and_confused_deputy_resource_policy() {
     let cfg = config().await;
-    let name = seed(&cfg, "live-public", LAMBDA_TRUST, Some(LOGS), false).await;
+    let name = Scenario::new("live-public").seed(&cfg).await;
     let lambda = aws_sdk_lambda::Client::new(&cfg);
     lambda
         .add_permission()
@@ -193,10 +149,11 @@ async fn unknown_function_is_a_clear_error() {
     );
 }
 
-/// Seeds a role with the given inline policies (and optional boundary, managed policies) and
-/// a function using it; returns the function name.
+/// A role (trust policy, inline and managed policies, optional boundary) and a function using
+/// it (optional KMS key and VPC); `seed` creates both and returns the function name.
 struct Scenario<'a> {
     name: &'a str,
+    trust: &'a str,
     inline: Vec<serde_json::Value>,
     managed: Vec<&'a str>,
     boundary: Option<serde_json::Value>,
@@ -208,6 +165,7 @@ impl<'a> Scenario<'a> {
     fn new(name: &'a str) -> Self {
         Scenario {
             name,
+            trust: LAMBDA_TRUST,
             inline: vec![serde_json::from_str(LOGS).expect("json")],
             managed: vec![],
             boundary: None,
@@ -222,7 +180,7 @@ impl<'a> Scenario<'a> {
         let mut create = iam
             .create_role()
             .role_name(&role_name)
-            .assume_role_policy_document(LAMBDA_TRUST);
+            .assume_role_policy_document(self.trust);
         if let Some(b) = &self.boundary {
             let p = iam
                 .create_policy()
