@@ -39,6 +39,27 @@ fn xml_error(status: u16, code: &str, message: &str) -> Response {
     )
 }
 
+/// GetRole's answer for the worker role (Lambda trust), with an optional boundary.
+fn role_output(boundary: Option<&str>) -> GetRoleOutput {
+    let mut role = aws_sdk_iam::types::Role::builder()
+        .path("/")
+        .role_name("worker-role")
+        .role_id("AROAEXAMPLE")
+        .arn(ROLE)
+        .create_date(aws_smithy_types::DateTime::from_secs(0))
+        .assume_role_policy_document(TRUST);
+    if let Some(arn) = boundary {
+        role = role.permissions_boundary(
+            aws_sdk_iam::types::AttachedPermissionsBoundary::builder()
+                .permissions_boundary_arn(arn)
+                .build(),
+        );
+    }
+    GetRoleOutput::builder()
+        .role(role.build().expect("role"))
+        .build()
+}
+
 fn config_rule() -> Rule {
     mock!(aws_sdk_lambda::Client::get_function_configuration).then_output(|| {
         GetFunctionConfigurationOutput::builder()
@@ -121,21 +142,7 @@ async fn refused_reads_are_recorded_with_the_permission_they_need() {
             "The resource you requested does not exist.",
         )
     });
-    let role = mock!(aws_sdk_iam::Client::get_role).then_output(|| {
-        GetRoleOutput::builder()
-            .role(
-                aws_sdk_iam::types::Role::builder()
-                    .path("/")
-                    .role_name("worker-role")
-                    .role_id("AROAEXAMPLE")
-                    .arn(ROLE)
-                    .create_date(aws_smithy_types::DateTime::from_secs(0))
-                    .assume_role_policy_document(TRUST)
-                    .build()
-                    .expect("role"),
-            )
-            .build()
-    });
+    let role = mock!(aws_sdk_iam::Client::get_role).then_output(|| role_output(None));
     let attached =
         mock!(aws_sdk_iam::Client::list_attached_role_policies).then_http_response(|| {
             xml_error(
@@ -325,26 +332,7 @@ async fn a_managed_policy_is_read_once_per_run() {
     const SHARED: &str = "arn:aws:iam::123456789012:policy/shared";
     let config = config_rule();
     // The role has the same managed policy attached and as its boundary.
-    let role = mock!(aws_sdk_iam::Client::get_role).then_output(|| {
-        GetRoleOutput::builder()
-            .role(
-                aws_sdk_iam::types::Role::builder()
-                    .path("/")
-                    .role_name("worker-role")
-                    .role_id("AROAEXAMPLE")
-                    .arn(ROLE)
-                    .create_date(aws_smithy_types::DateTime::from_secs(0))
-                    .assume_role_policy_document(TRUST)
-                    .permissions_boundary(
-                        aws_sdk_iam::types::AttachedPermissionsBoundary::builder()
-                            .permissions_boundary_arn(SHARED)
-                            .build(),
-                    )
-                    .build()
-                    .expect("role"),
-            )
-            .build()
-    });
+    let role = mock!(aws_sdk_iam::Client::get_role).then_output(|| role_output(Some(SHARED)));
     let attached = mock!(aws_sdk_iam::Client::list_attached_role_policies).then_output(|| {
         ListAttachedRolePoliciesOutput::builder()
             .attached_policies(
