@@ -75,6 +75,22 @@ pub enum Command {
     Simulate(SimulateArgs),
     /// Print the decision tree, or validate it with --check.
     Tree(TreeArgs),
+    /// The interactive app (what `lambda-doctor` alone opens in a terminal).
+    Tui(TuiArgs),
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("evidence").args(["snapshot", "demo"])))]
+pub struct TuiArgs {
+    /// Open the inspector on this function.
+    #[arg(long, value_name = "NAME")]
+    pub function: Option<String>,
+    /// Use a snapshot file as the account (offline).
+    #[arg(long, value_name = "FILE")]
+    pub snapshot: Option<PathBuf>,
+    /// Use the bundled demo account (offline, no credentials).
+    #[arg(long)]
+    pub demo: bool,
 }
 
 #[derive(Debug, Args)]
@@ -233,11 +249,21 @@ fn style(global: &Global) -> Style {
 pub fn run(cli: Cli) -> Result<i32, CliError> {
     let lang = cli.global.lang.unwrap_or_else(Lang::from_env);
     match cli.command {
+        None if std::io::stdout().is_terminal() && std::io::stdin().is_terminal() => tui(
+            &TuiArgs {
+                function: None,
+                snapshot: None,
+                demo: false,
+            },
+            &cli.global,
+            lang,
+        ),
         None => {
             let mut cmd = Cli::command();
             let _ = cmd.print_help();
             Ok(0)
         }
+        Some(Command::Tui(args)) => tui(&args, &cli.global, lang),
         Some(Command::Explain(args)) => explain(&args, &cli.global, lang),
         Some(Command::Tree(args)) => tree(&args, lang),
         Some(Command::Simulate(args)) => simulate(&args, &cli.global),
@@ -313,6 +339,64 @@ fn check(args: &CheckArgs, global: &Global, lang: Lang) -> Result<i32, CliError>
     Ok(report.exit_code())
 }
 
+fn tui(args: &TuiArgs, global: &Global, lang: Lang) -> Result<i32, CliError> {
+    use crate::evidence::Snapshot;
+    use crate::tui::app::{Options, Origin};
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        return Err(CliError::Input(
+            "the interactive app needs a terminal; for scripts use explain, check or snapshot"
+                .into(),
+        ));
+    }
+    let snapshot = match (&args.snapshot, args.demo) {
+        (Some(path), _) => {
+            let name = path.display().to_string();
+            let f = std::fs::File::open(path).map_err(|e| CliError::Read {
+                path: name.clone(),
+                reason: io_reason(&e),
+            })?;
+            let text = decode(read_limited(f, &name)?)?;
+            let snap = Snapshot::parse(&text, &name).map_err(|e| CliError::Input(e.to_string()))?;
+            if let Some(fname) = &args.function {
+                snap.function(fname, &name)
+                    .map_err(|e| CliError::Input(e.to_string()))?;
+            }
+            let short = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or(name);
+            Some((snap, Origin::Snapshot(short)))
+        }
+        (None, true) => {
+            let snap = Snapshot::demo();
+            if let Some(fname) = &args.function {
+                snap.function(fname, "the demo account")
+                    .map_err(|e| CliError::Input(e.to_string()))?;
+            }
+            Some((snap, Origin::Demo))
+        }
+        (None, false) => None,
+    };
+    let no_color_env = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let opts = crate::tui::RunOptions {
+        app: Options {
+            lang,
+            snapshot,
+            function: args.function.clone(),
+            profile: global
+                .profile
+                .clone()
+                .or_else(|| std::env::var("AWS_PROFILE").ok()),
+            export_dir: std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
+            size: (80, 24),
+            color: !global.no_color && !no_color_env,
+        },
+        aws: aws_options(global),
+    };
+    let _log = crate::tui::init_logging();
+    crate::tui::run(opts).map_err(CliError::Input)
+}
+
 fn aws_options(global: &Global) -> crate::aws::AwsOptions {
     crate::aws::AwsOptions {
         profile: global.profile.clone(),
@@ -369,7 +453,7 @@ fn snapshot(args: &SnapshotArgs, global: &Global) -> Result<i32, CliError> {
 }
 
 /// The current time as an ISO 8601 UTC string, without a date crate.
-fn now_utc() -> String {
+pub fn now_utc() -> String {
     let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs() as i64)

@@ -31,10 +31,7 @@ impl<'t> Diagnosis<'t> {
     pub fn new(tree: &'t Tree, finding: Finding, evidence: &dyn Evidence) -> Diagnosis<'t> {
         let facts = Facts::from_finding(&finding);
         let vars = Vars::from_finding(&finding);
-        let entry = tree
-            .entry(finding.category)
-            .map(|n| n.id.clone())
-            .unwrap_or_else(|| tree.index.root.clone());
+        let entry = Diagnosis::entry_for(tree, &finding);
         let mut walk = Walk::new(tree, &entry).expect("entry nodes exist in a validated tree");
         walk.run_to_fix(&facts, evidence);
         Diagnosis {
@@ -43,6 +40,26 @@ impl<'t> Diagnosis<'t> {
             vars,
             walk,
         }
+    }
+
+    /// A walk that starts at `start` (a symptom's node, or a category's entry) and has not
+    /// moved yet: the interactive front end advances it with evidence as it arrives and asks
+    /// a person where nothing can answer.
+    pub fn begin(tree: &'t Tree, finding: Finding, start: &str) -> Option<Diagnosis<'t>> {
+        let walk = Walk::new(tree, start).ok()?;
+        Some(Diagnosis {
+            facts: Facts::from_finding(&finding),
+            vars: Vars::from_finding(&finding),
+            finding,
+            walk,
+        })
+    }
+
+    /// The node a finding's walk starts at: its category's entry.
+    pub fn entry_for(tree: &Tree, finding: &Finding) -> String {
+        tree.entry(finding.category)
+            .map(|n| n.id.clone())
+            .unwrap_or_else(|| tree.index.root.clone())
     }
 
     pub fn entry_node(&self) -> &str {

@@ -8,6 +8,7 @@
 //! - [`i18n`]: languages and the interface's own strings.
 //! - [`redact`]: secret redaction applied to everything printed.
 //! - [`cli`]: the command-line front end.
+//! - [`tui`]: the interactive terminal app (actions → update → effects; a pure view).
 
 pub mod aws;
 pub mod checks;
@@ -20,3 +21,4 @@ pub mod recognize;
 pub mod redact;
 pub mod report;
 pub mod tree;
+pub mod tui;

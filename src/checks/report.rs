@@ -273,7 +273,7 @@ fn fix_for(tree: &Tree, o: &Outcome, ev: &FunctionEvidence, lang: Lang) -> Fix {
     }
 }
 
-fn severity_key(s: Severity) -> &'static str {
+pub fn severity_key(s: Severity) -> &'static str {
     match s {
         Severity::Error => "severity.error",
         Severity::Warning => "severity.warning",
@@ -281,7 +281,7 @@ fn severity_key(s: Severity) -> &'static str {
     }
 }
 
-fn title_key(id: &str) -> &'static str {
+pub fn title_key(id: &str) -> &'static str {
     crate::i18n::KEYS
         .iter()
         .find(|k| k.strip_prefix("check.") == Some(id))

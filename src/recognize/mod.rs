@@ -236,6 +236,11 @@ impl Finding {
         }
     }
 
+    /// A finding with nothing known but its category: the start of a walk from a symptom.
+    pub fn blank(category: Category) -> Finding {
+        Finding::new(category, "")
+    }
+
     /// The parsed principal, when the message names one.
     pub fn principal(&self) -> Option<Principal> {
         self.principal_arn.as_deref().map(Principal::parse)

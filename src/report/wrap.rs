@@ -151,6 +151,32 @@ pub fn wrap(text: &str, max: usize) -> Vec<String> {
     lines
 }
 
+/// [`wrap`], then cuts any word longer than a line (a URL, an ARN) across lines, so nothing
+/// is hidden past the right edge of a screen.
+pub fn wrap_hard(text: &str, max: usize) -> Vec<String> {
+    let max = max.max(1);
+    let mut out = Vec::new();
+    for line in wrap(text, max) {
+        if width(&line) <= max {
+            out.push(line);
+            continue;
+        }
+        let mut cur = String::new();
+        let mut w = 0;
+        for ch in line.chars() {
+            let cw = ch.width().unwrap_or(0);
+            if w + cw > max && !cur.is_empty() {
+                out.push(std::mem::take(&mut cur));
+                w = 0;
+            }
+            cur.push(ch);
+            w += cw;
+        }
+        out.push(cur);
+    }
+    out
+}
+
 /// Cuts `s` to at most `max` cells, with an ellipsis when cut.
 pub fn truncate(s: &str, max: usize) -> String {
     if width(s) <= max {
@@ -173,6 +199,17 @@ pub fn truncate(s: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hard_wrap_cuts_long_words_and_keeps_every_character() {
+        let url = "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html";
+        let lines = wrap_hard(&format!("see {url}"), 30);
+        assert!(lines.iter().all(|l| width(l) <= 30), "{lines:?}");
+        assert_eq!(lines[0], "see");
+        assert_eq!(lines[1..].concat(), url);
+        let ja = wrap_hard("日本語のテキスト", 5);
+        assert_eq!(ja, vec!["日本", "語の", "テキ", "スト"]);
+    }
 
     #[test]
     fn wraps_latin_at_spaces() {

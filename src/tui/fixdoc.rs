@@ -1,0 +1,198 @@
+//! A fix as the Fix screen shows it, whether it came from a walk through the tree or from a
+//! `check` finding: the explanation, the evidence, and the blocks a person copies.
+
+use crate::checks::report::CheckFinding;
+use crate::diagnose::{Diagnosis, Followup};
+use crate::i18n::{Lang, ui};
+use crate::tree::Tree;
+use std::fmt::Write;
+
+use super::text::tui;
+
+/// What a copyable block holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BlockKind {
+    Policy,
+    Change,
+    Read,
+    Docs,
+}
+
+/// A block a person copies with `y`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CodeBlock {
+    pub kind: BlockKind,
+    /// The heading shown above the block.
+    pub label: String,
+    /// A short name for messages ("Policy").
+    pub name: String,
+    pub text: String,
+}
+
+/// Everything the Fix screen shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FixDoc {
+    pub title: String,
+    /// Where the change goes, in words ("the execution role's policy").
+    pub target: String,
+    pub explanation: String,
+    pub evidence: Vec<String>,
+    /// Answers nobody confirmed (taken as likely).
+    pub open_questions: Vec<String>,
+    pub blocks: Vec<CodeBlock>,
+    pub followups: Vec<Followup>,
+    /// The questions and answers that led here (walks only).
+    pub steps: Vec<String>,
+}
+
+fn blocks(
+    policy: Option<&serde_json::Value>,
+    change: &[String],
+    read: &[String],
+    docs: &[String],
+    lang: Lang,
+) -> Vec<CodeBlock> {
+    let mut out = Vec::new();
+    if let Some(p) = policy {
+        out.push(CodeBlock {
+            kind: BlockKind::Policy,
+            label: ui("policy_json", lang).to_string(),
+            name: tui("block.policy", lang).to_string(),
+            text: serde_json::to_string_pretty(p).unwrap_or_default(),
+        });
+    }
+    if !change.is_empty() {
+        out.push(CodeBlock {
+            kind: BlockKind::Change,
+            label: format!(
+                "{} — {}",
+                ui("change_commands", lang),
+                ui("change_note", lang)
+            ),
+            name: tui("block.change", lang).to_string(),
+            text: change.join("\n"),
+        });
+    }
+    if !read.is_empty() {
+        out.push(CodeBlock {
+            kind: BlockKind::Read,
+            label: ui("read_commands", lang).to_string(),
+            name: tui("block.read", lang).to_string(),
+            text: read.join("\n"),
+        });
+    }
+    if !docs.is_empty() {
+        out.push(CodeBlock {
+            kind: BlockKind::Docs,
+            label: ui("docs", lang).to_string(),
+            name: tui("block.docs", lang).to_string(),
+            text: docs.join("\n"),
+        });
+    }
+    out
+}
+
+impl FixDoc {
+    /// The fix a walk reached (the walk must be at a fix node).
+    pub fn from_diagnosis(d: &Diagnosis, lang: Lang) -> FixDoc {
+        FixDoc {
+            title: d.fix_title(lang),
+            target: ui(d.fix_target_key(), lang).to_string(),
+            explanation: d.fix_body(lang),
+            evidence: d.evidence(),
+            open_questions: d.open_questions(lang),
+            blocks: blocks(
+                d.policy().as_ref(),
+                &d.change_commands(),
+                &d.read_commands(),
+                &d.docs(),
+                lang,
+            ),
+            followups: d.followups(lang),
+            steps: d.steps(lang),
+        }
+    }
+
+    /// The fix of one `check` finding.
+    pub fn from_check(tree: &Tree, f: &CheckFinding, lang: Lang) -> FixDoc {
+        let node = f.fix.node.as_deref().and_then(|id| tree.node(id));
+        let docs = node
+            .and_then(|n| n.fix.as_ref())
+            .map(|x| x.docs.clone())
+            .unwrap_or_default();
+        let target = node
+            .and_then(|n| n.fix.as_ref())
+            .map(|x| match x.target.as_str() {
+                "identity" => "target.execution_role",
+                t => crate::diagnose::target_key(t),
+            })
+            .unwrap_or("target.none");
+        FixDoc {
+            title: f.fix.title.clone(),
+            target: ui(target, lang).to_string(),
+            explanation: f.fix.explanation.clone(),
+            evidence: f.outcome.evidence.clone(),
+            open_questions: Vec::new(),
+            blocks: blocks(
+                f.fix.policy.as_ref(),
+                &f.fix.change,
+                &f.fix.read,
+                &docs,
+                lang,
+            ),
+            followups: Vec::new(),
+            steps: Vec::new(),
+        }
+    }
+}
+
+/// Facts AWS Support asks for, as a Markdown section: who, what, where, when, and which
+/// request.
+pub fn support_facts(d: &Diagnosis, source: Option<&str>, now: &str, lang: Lang) -> String {
+    let f = &d.finding;
+    let mut rows: Vec<(&str, String)> = Vec::new();
+    let mut put = |k: &'static str, v: Option<&str>| {
+        if let Some(v) = v.filter(|v| !v.is_empty()) {
+            rows.push((k, format!("`{v}`")));
+        }
+    };
+    put("principal", f.principal_arn.as_deref());
+    put("action", f.action.as_deref());
+    put("resource", f.resource.as_deref());
+    put("support.operation", f.operation.as_deref());
+    put("support.error_code", f.error_code.as_deref());
+    put("policy_arn", f.policy_arn.as_deref());
+    put("authorization_id", f.authorization_id.as_deref());
+    put("support.function", d.vars.get("function_arn"));
+    put("support.region", d.vars.get("region"));
+    put("support.account", d.vars.get("account_id"));
+    let mut out = String::new();
+    let _ = writeln!(out, "## {}\n", tui("support.title", lang));
+    let _ = writeln!(out, "| | |\n|---|---|");
+    for (k, v) in rows {
+        let label = if k.starts_with("support.") {
+            tui(k, lang)
+        } else {
+            ui(k, lang)
+        };
+        let _ = writeln!(out, "| {label} | {} |", v.replace('|', "\\|"));
+    }
+    let _ = writeln!(
+        out,
+        "| {} | {} |",
+        tui("support.deny", lang),
+        d.deny_text(lang)
+    );
+    if let Some(s) = source {
+        let _ = writeln!(out, "| {} | {} |", tui("support.evidence", lang), s);
+    }
+    let _ = writeln!(
+        out,
+        "| {} | lambda-doctor {} |",
+        tui("support.tool", lang),
+        env!("CARGO_PKG_VERSION")
+    );
+    let _ = writeln!(out, "| {} | {now} |", tui("support.time", lang));
+    let _ = writeln!(out, "\n{}\n", tui("support.note", lang));
+    out
+}
