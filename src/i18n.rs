@@ -154,6 +154,7 @@ pub fn ui(key: &'static str, lang: Lang) -> &'static str {
 
 /// Every key the code asks for. The test suite checks that each has all three languages.
 pub const KEYS: &[&str] = &[
+    "evidence_heading",
     "no_finding",
     "no_finding_hint",
     "finding",

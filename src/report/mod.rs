@@ -407,6 +407,14 @@ pub fn markdown(diagnoses: &[Diagnosis], truncated: bool, lang: Lang) -> String 
             }
             out.push('\n');
         }
+        let evidence = d.evidence();
+        if !evidence.is_empty() {
+            let _ = writeln!(out, "### {}\n", ui("evidence_heading", lang));
+            for e in evidence {
+                let _ = writeln!(out, "- {e}");
+            }
+            out.push('\n');
+        }
         let _ = writeln!(out, "### {}: {}\n", ui("fix", lang), d.fix_title(lang));
         let _ = writeln!(out, "{}\n", d.fix_body(lang));
         let _ = writeln!(

@@ -621,6 +621,15 @@ impl App {
         }
     }
 
+    /// The function whose evidence answers a finding's checks: the one the message names, else
+    /// the one open in the inspector.
+    pub fn evidence_function(&self, f: &Finding) -> Option<String> {
+        crate::tree::vars::Vars::from_finding(f)
+            .get("function_name")
+            .map(str::to_string)
+            .or_else(|| self.inspector.as_ref().map(|i| i.name.clone()))
+    }
+
     pub fn evidence_of(&self, name: &str) -> Option<&FunctionEvidence> {
         match self.evidence.get(name) {
             Some(Loaded::Ready(ev)) => Some(ev),
@@ -774,7 +783,8 @@ impl App {
             Action::Up => self.finding_sel = self.finding_sel.saturating_sub(1),
             Action::Enter => {
                 if let Some(f) = self.findings.get(self.finding_sel).cloned() {
-                    return self.start_walk(f, None, None);
+                    let current = self.inspector.as_ref().map(|i| i.name.clone());
+                    return self.start_walk(f, None, current);
                 }
             }
             Action::Export => {

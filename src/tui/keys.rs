@@ -222,6 +222,7 @@ pub fn bindings(ctx: Context) -> Vec<Binding> {
                 false,
             ));
             v.push(b(&[c('y')], Action::Copy, "key.copy", true));
+            v.push(b(ESC, Action::Back, "key.back", true));
             v.push(b(&[c('e')], Action::Export, "key.export", true));
             v.push(b(DOWN, Action::Down, "key.scroll_down", false));
             v.push(b(UP, Action::Up, "key.scroll_up", false));
@@ -247,7 +248,6 @@ pub fn bindings(ctx: Context) -> Vec<Binding> {
                     true,
                 ));
             }
-            v.push(b(ESC, Action::Back, "key.back", true));
             common(&mut v);
         }
         Context::Inspector => {

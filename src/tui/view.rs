@@ -185,11 +185,11 @@ fn short_arn(arn: &str) -> String {
 
 fn draw_header(app: &App, f: &mut Frame, area: Rect, th: Theme) {
     let w = area.width as usize;
-    let status = status_text(app);
-    let status = truncate(&status, w / 2);
     let left = format!(" lambda-doctor › {}", screen_title(app));
-    let room = w.saturating_sub(width(&status) + 2);
-    let left = truncate(&left, room);
+    // The status gets what the title leaves, but never less than a third of the line.
+    let status = status_text(app);
+    let status = truncate(&status, w.saturating_sub(width(&left) + 2).max(w / 3));
+    let left = truncate(&left, w.saturating_sub(width(&status) + 2));
     let pad = w.saturating_sub(width(&left) + width(&status) + 1);
     let line = Line::from(vec![
         Span::styled(left, th.bar().add_modifier(Modifier::BOLD)),
@@ -518,7 +518,7 @@ fn draw_findings(app: &App, f: &mut Frame, area: Rect, th: Theme) {
             th.accent(),
         ));
     }
-    if let Some((text, ok)) = evidence_note(app, d.vars.get("function_name")) {
+    if let Some((text, ok)) = evidence_note(app, app.evidence_function(fd).as_deref()) {
         lines.push(Line::raw(""));
         lines.extend(para(&text, w, if ok { th.good() } else { th.dim() }));
     }
@@ -556,8 +556,19 @@ fn step_lines(d: &Diagnosis, l: Lang, w: usize, th: Theme) -> Vec<Line<'static>>
         );
         out.extend(hang("✓ ", &text, w, th.dim()));
         if let How::Check { evidence, .. } = &s.how {
-            for e in evidence {
-                out.extend(hang("    · ", e, w, th.accent()));
+            // One line each, at most three: the whole evidence is on the fix and the report.
+            for e in evidence.iter().take(3) {
+                out.push(Line::styled(
+                    truncate(&format!("    · {e}"), w),
+                    th.accent(),
+                ));
+            }
+            if evidence.len() > 3 {
+                let more = fill(
+                    tui("walk.more", l),
+                    &[("n", &(evidence.len() - 3).to_string())],
+                );
+                out.push(Line::styled(format!("    {more}"), th.dim()));
             }
         }
     }
@@ -1115,34 +1126,63 @@ fn tab_lines(
     out
 }
 
-fn draw_inspector(app: &App, f: &mut Frame, area: Rect, th: Theme) {
-    let Some(i) = &app.inspector else { return };
+/// The tab names, as many as fit around the current one, with ‹ › where some are hidden.
+fn tab_bar(app: &App, current: Tab, w: usize, th: Theme) -> Line<'static> {
     let l = app.lang;
-    let [tabs, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area);
-    // Tabs, as many as fit; the current one always shown.
-    let mut spans = vec![Span::raw(" ")];
-    let mut used = 1;
-    for t in Tab::ALL {
-        let mut name = tui(t.key(), l).to_string();
-        if t == Tab::Checks
-            && let Some(r) = &i.report
-        {
-            name = format!("{name} ({})", r.findings.len());
+    let names: Vec<String> = Tab::ALL
+        .iter()
+        .map(|t| {
+            let name = tui(t.key(), l).to_string();
+            match (t, app.inspector.as_ref().and_then(|i| i.report.as_ref())) {
+                (Tab::Checks, Some(r)) => format!("{name} ({})", r.findings.len()),
+                _ => name,
+            }
+        })
+        .collect();
+    let cur = Tab::ALL.iter().position(|t| *t == current).unwrap_or(0);
+    let cost = |i: usize| width(&names[i]) + 3;
+    let (mut lo, mut hi) = (cur, cur);
+    let mut used = cost(cur) + 4; // room for the arrows
+    loop {
+        let mut grew = false;
+        if hi + 1 < names.len() && used + cost(hi + 1) <= w {
+            hi += 1;
+            used += cost(hi);
+            grew = true;
         }
-        let piece = width(&name) + 3;
-        if used + piece > tabs.width as usize && t != i.tab {
-            continue;
+        if lo > 0 && used + cost(lo - 1) <= w {
+            lo -= 1;
+            used += cost(lo);
+            grew = true;
         }
-        let style = if t == i.tab {
+        if !grew {
+            break;
+        }
+    }
+    let mut spans = vec![Span::styled(if lo > 0 { "‹" } else { " " }, th.dim())];
+    for (i, name) in names.iter().enumerate().take(hi + 1).skip(lo) {
+        let style = if i == cur {
             th.selected().add_modifier(Modifier::BOLD)
         } else {
             th.dim()
         };
         spans.push(Span::styled(format!(" {name} "), style));
         spans.push(Span::raw(" "));
-        used += piece;
     }
-    f.render_widget(Paragraph::new(Line::from(spans)), tabs);
+    if hi + 1 < names.len() {
+        spans.push(Span::styled("›", th.dim()));
+    }
+    Line::from(spans)
+}
+
+fn draw_inspector(app: &App, f: &mut Frame, area: Rect, th: Theme) {
+    let Some(i) = &app.inspector else { return };
+    let l = app.lang;
+    let [tabs, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area);
+    f.render_widget(
+        Paragraph::new(tab_bar(app, i.tab, tabs.width as usize, th)),
+        tabs,
+    );
     let inner = body.inner(ratatui::layout::Margin::new(1, 0));
     let w = inner.width as usize;
     let lines = match app.evidence.get(&i.name) {
