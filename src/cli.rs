@@ -342,12 +342,6 @@ fn check(args: &CheckArgs, global: &Global, lang: Lang) -> Result<i32, CliError>
 fn tui(args: &TuiArgs, global: &Global, lang: Lang) -> Result<i32, CliError> {
     use crate::evidence::Snapshot;
     use crate::tui::app::{Options, Origin};
-    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
-        return Err(CliError::Input(
-            "the interactive app needs a terminal; for scripts use explain, check or snapshot"
-                .into(),
-        ));
-    }
     let snapshot = match (&args.snapshot, args.demo) {
         (Some(path), _) => {
             let name = path.display().to_string();
@@ -377,6 +371,12 @@ fn tui(args: &TuiArgs, global: &Global, lang: Lang) -> Result<i32, CliError> {
         }
         (None, false) => None,
     };
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        return Err(CliError::Input(
+            "the interactive app needs a terminal; for scripts use explain, check or snapshot"
+                .into(),
+        ));
+    }
     let no_color_env = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let opts = crate::tui::RunOptions {
         app: Options {

@@ -250,6 +250,59 @@ fn no_arguments_off_a_terminal_prints_help() {
 }
 
 #[test]
+fn tui_refuses_bad_input_in_one_line_before_opening_the_terminal() {
+    let one_line = |stderr: &[u8]| {
+        let s = String::from_utf8_lossy(stderr).to_string();
+        assert_eq!(s.lines().count(), 1, "{s}");
+        s
+    };
+    // Off a terminal the app cannot run: a clear line, exit 2.
+    let out = bin()
+        .args(["tui", "--demo"])
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    assert!(one_line(&out.stderr).contains("needs a terminal"));
+    // An unknown function, a missing or malformed snapshot: said before anything is drawn.
+    let out = bin()
+        .args(["tui", "--demo", "--function", "nope"])
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    let e = one_line(&out.stderr);
+    assert!(
+        e.contains("function nope is not in the demo account"),
+        "{e}"
+    );
+    let out = bin()
+        .args(["tui", "--snapshot", "/nonexistent/snap.json"])
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    assert!(one_line(&out.stderr).contains("cannot read /nonexistent/snap.json: no such file"));
+    let dir = std::env::temp_dir().join(format!("ld-tui-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let bad = dir.join("bad.json");
+    std::fs::write(&bad, "{not json").expect("write");
+    let out = bin()
+        .args(["tui", "--snapshot"])
+        .arg(&bad)
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    assert!(one_line(&out.stderr).contains("not a lambda-doctor snapshot"));
+    bin()
+        .args(["tui", "--demo", "--snapshot", "x"])
+        .assert()
+        .code(2);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
 fn tree_check_and_formats() {
     bin()
         .args(["tree", "--check"])
@@ -460,7 +513,7 @@ fn readme_publishes_the_read_only_policy_the_reader_uses() {
         serde_json::from_str(lambda_doctor::aws::READ_ONLY_POLICY).expect("asset JSON");
     assert_eq!(published, asset);
     let actions = asset["Statement"][0]["Action"].as_array().expect("actions");
-    assert_eq!(actions.len(), 12);
+    assert_eq!(actions.len(), 13);
     for a in actions {
         let op = a.as_str().expect("string").split(':').nth(1).expect("op");
         assert!(lambda_doctor::aws::is_read_only(op), "{a} is not a read");

@@ -8,7 +8,7 @@
 
 use aws_config::BehaviorVersion;
 use aws_sdk_iam::config::Credentials;
-use lambda_doctor::aws::{Aws, READ_ONLY_POLICY, read_function};
+use lambda_doctor::aws::{Aws, READ_ONLY_POLICY, list_functions, read_function};
 use lambda_doctor::checks::report::CheckReport;
 use lambda_doctor::evidence::Read;
 use lambda_doctor::i18n::Lang;
@@ -178,6 +178,9 @@ async fn the_published_policy_is_enough_and_a_missing_read_degrades() {
     let doctor = Aws::from_sdk_config(&user(&iam, "doctor", &policy).await);
     let (arn, _) = doctor.caller().await.expect("caller");
     assert!(arn.ends_with(":user/doctor"), "{arn}");
+    // The TUI's function picker.
+    let listed = list_functions(&doctor).await.expect("list");
+    assert!(listed.iter().any(|f| f.name == "auth-fn"), "{listed:?}");
     let ev = read_function(&doctor, "auth-fn").await.expect("read");
     assert_eq!(ev.unreadable(), Vec::<String>::new());
     assert!(matches!(ev.resource_policy, Read::Ok { .. }));

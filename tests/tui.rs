@@ -679,3 +679,32 @@ fn screens_80x24_japanese() {
 fn screens_60x20_english() {
     every_screen(Lang::En, (60, 20), "60x20_en");
 }
+
+#[test]
+fn r_in_the_inspector_reconnects_after_a_failed_connection() {
+    let (mut app, _) = App::new(Options {
+        color: false,
+        function: Some("orders-api".into()),
+        ..Options::default()
+    });
+    assert_eq!(app.screen(), Screen::Inspector);
+    assert!(app.loading("orders-api"), "waits for the connection");
+    app.update(Action::Connected(Err(
+        "no region: pass --region or set AWS_REGION".into(),
+    )));
+    assert!(screen(&app).contains("Could not read orders-api: no region"));
+    assert_eq!(app.update(Action::Refresh), vec![Effect::Connect]);
+    assert!(app.loading("orders-api"));
+    let effects = app.update(Action::Connected(Ok(
+        lambda_doctor::tui::action::Connection {
+            region: "us-east-1".into(),
+            profile: None,
+            caller: None,
+            account: None,
+        },
+    )));
+    assert!(
+        matches!(effects.as_slice(), [Effect::ListFunctions(_), Effect::ReadFunction(_, n)] if n == "orders-api"),
+        "{effects:?}"
+    );
+}

@@ -1146,8 +1146,14 @@ impl App {
             Action::Refresh => {
                 let name = i.name.clone();
                 if self.origin == Origin::Live {
-                    self.evidence.remove(&name);
                     i.report = None;
+                    self.evidence.remove(&name);
+                    if matches!(self.link, Link::Failed(_) | Link::Off) {
+                        // Try the connection again (credentials may have been fixed meanwhile).
+                        self.link = Link::Connecting;
+                        self.evidence.insert(name, Loaded::Waiting);
+                        return vec![Effect::Connect];
+                    }
                     return self.want_evidence(&name);
                 }
             }

@@ -236,6 +236,39 @@ mod tests {
     }
 
     #[test]
+    fn every_tui_string_is_used_and_in_every_language() {
+        let sources = [
+            include_str!("mod.rs"),
+            include_str!("app.rs"),
+            include_str!("view.rs"),
+            include_str!("keys.rs"),
+            include_str!("fixdoc.rs"),
+        ];
+        let re = regex::Regex::new(
+            r#""((?:key|home|title|status|origin|msg|walk|fix|insp|tab|help|evidence|support|block)\.[a-z_]+)""#,
+        )
+        .expect("regex");
+        let used: std::collections::BTreeSet<&str> = sources
+            .iter()
+            .flat_map(|s| {
+                re.captures_iter(s)
+                    .map(|c| c.get(1).expect("group").as_str())
+            })
+            .collect();
+        assert!(used.len() > 100, "{}", used.len());
+        let table = tui_table();
+        for k in &used {
+            let t = table
+                .get(*k)
+                .unwrap_or_else(|| panic!("tui.json lacks {k}"));
+            assert!(t.missing().is_empty(), "{k} lacks {:?}", t.missing());
+        }
+        for k in table.keys() {
+            assert!(used.contains(k.as_str()), "tui.json has unused key {k}");
+        }
+    }
+
+    #[test]
     fn clean_keeps_newlines_and_drops_controls() {
         assert_eq!(clean("a\r\nb\rc\td\u{1b}[0m"), "a\nb\nc d[0m");
     }

@@ -318,8 +318,13 @@ fn draw_home(app: &App, f: &mut Frame, area: Rect, th: Theme) {
         })
         .collect();
     let sym_focus = app.focus == Focus::Symptoms;
+    // Symptom walks take their evidence from the function last opened.
+    let title = match &app.inspector {
+        Some(i) => fill(tui("home.symptoms_for", l), &[("function", &i.name)]),
+        None => tui("home.symptoms", l).to_string(),
+    };
     let list = List::new(symptoms)
-        .block(boxed(tui("home.symptoms", l).to_string(), sym_focus, th))
+        .block(boxed(title, sym_focus, th))
         .highlight_style(if sym_focus { th.selected() } else { th.bold() })
         .highlight_symbol("› ");
     let mut state = ListState::default().with_selected(Some(app.symptom));
