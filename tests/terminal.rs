@@ -143,7 +143,7 @@ fn ctrl_c_quits_while_typing_and_the_demo_opens_offline() {
     s.send("\x1b"); // Esc: back to Home, typing in the box
     s.wait_for("Paste the error message");
     s.send("q"); // typed, not quit
-    s.wait_for("Pasted text (1 lines)");
+    s.wait_for("Pasted text (1 line)");
     s.send("\x03"); // Ctrl-c
     assert_eq!(s.exit_code(), 0);
     let _ = std::fs::remove_file(&log);

@@ -50,8 +50,11 @@ fn screen(app: &App) -> String {
 }
 
 fn inspect(app: &mut App, name: &str) {
-    app.update(Action::NextFocus);
-    app.update(Action::NextFocus);
+    for _ in 0..3 {
+        if app.focus != Focus::Functions {
+            app.update(Action::NextFocus);
+        }
+    }
     assert_eq!(app.focus, Focus::Functions);
     let i = app
         .functions
@@ -264,10 +267,8 @@ fn a_symptom_walk_uses_the_inspected_function() {
     app.update(Action::Enter);
     let w = app.walk.as_ref().expect("walking");
     assert_eq!(w.function.as_deref(), Some("legacy-admin"));
-    assert_eq!(
-        w.symptom.as_deref(),
-        Some("Migrate off AWSLambdaFullAccess/ReadOnlyAccess")
-    );
+    assert_eq!(w.symptom.as_deref(), Some("deprecated-policy"));
+    assert!(screen(&app).contains("Migrate off AWSLambdaFullAccess/ReadOnlyAccess"));
     assert_eq!(checks_answered(&app), vec!["policy.deprecated"]);
     let text = screen(&app);
     assert!(text.contains("(from the account)"), "{text}");
@@ -707,4 +708,75 @@ fn r_in_the_inspector_reconnects_after_a_failed_connection() {
         matches!(effects.as_slice(), [Effect::ListFunctions(_), Effect::ReadFunction(_, n)] if n == "orders-api"),
         "{effects:?}"
     );
+}
+
+#[test]
+fn a_second_paste_replaces_the_first_and_esc_leaves_the_box() {
+    let mut app = demo_app(Lang::En, (80, 24));
+    app.update(Action::Paste(PASS_ROLE.into()));
+    app.update(Action::Paste(PASS_ROLE.into()));
+    assert_eq!(app.paste.text, PASS_ROLE, "not appended");
+    assert_eq!(
+        app.findings[0].resource.as_deref(),
+        Some("arn:aws:iam::123456789012:role/thumbnailer-role")
+    );
+    app.update(Action::Back);
+    assert_eq!(app.screen(), Screen::Home);
+    assert_ne!(
+        app.focus,
+        Focus::Paste,
+        "the next key is a command, not text"
+    );
+    assert_eq!(app.update(Action::Quit), vec![Effect::Quit]);
+}
+
+#[test]
+fn copying_a_block_with_a_placeholder_says_what_to_replace() {
+    assert_eq!(
+        lambda_doctor::tui::app::placeholders(
+            "arn:aws:lambda:<REGION>:1:function:<FUNCTION_NAME> <b> <REGION>"
+        ),
+        vec!["<REGION>", "<FUNCTION_NAME>"]
+    );
+    let mut app = demo_app(Lang::En, (80, 24));
+    // No role in the message: the fix names <ROLE_NAME>.
+    app.update(Action::Paste(
+        "User: arn:aws:iam::123456789012:user/marymajor is not authorized to perform: iam:PassRole"
+            .into(),
+    ));
+    app.update(Action::Enter);
+    walk_to_fix(&mut app);
+    app.update(Action::Copy);
+    let text = screen(&app);
+    assert!(text.contains("Replace <ROLE_NAME> before use"), "{text}");
+}
+
+#[test]
+fn going_back_shows_how_the_question_had_been_answered() {
+    let mut app = demo_app(Lang::En, (80, 24));
+    inspect(&mut app, "thumbnailer");
+    app.update(Action::Back);
+    app.update(Action::Paste(CASES[3].message.into()));
+    app.update(Action::Enter);
+    walk_to_fix(&mut app);
+    app.update(Action::Previous);
+    let text = screen(&app);
+    assert!(text.contains("(before: from the"), "{text}");
+    assert!(text.contains("The account had answered this"), "{text}");
+    assert!(
+        text.contains("· not allowed: lambda.amazonaws.com may sts:AssumeRole"),
+        "{text}"
+    );
+}
+
+#[test]
+fn keys_do_nothing_while_the_terminal_is_too_small() {
+    let mut app = demo_app(Lang::En, (80, 24));
+    app.update(Action::NextFocus);
+    app.update(Action::Resize(30, 8));
+    app.update(Action::Down);
+    assert_eq!(app.symptom, 0);
+    app.update(Action::Resize(80, 24));
+    app.update(Action::Down);
+    assert_eq!(app.symptom, 1);
 }

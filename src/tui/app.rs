@@ -125,7 +125,7 @@ pub enum Message {
 #[derive(Debug, Clone)]
 pub struct WalkState {
     pub diag: Diagnosis<'static>,
-    /// The symptom's label when the walk started from one.
+    /// The symptom's id when the walk started from one.
     pub symptom: Option<String>,
     /// The function whose evidence answers checks.
     pub function: Option<String>,
@@ -133,6 +133,9 @@ pub struct WalkState {
     pub selected: usize,
     /// The highlighted block on the fix.
     pub block: usize,
+    /// After going back: the answer the question had, and how (message, account, person),
+    /// shown next to it so the person sees what they override.
+    pub previous: Option<(String, crate::tree::walk::How)>,
     pub scroll: u16,
 }
 
@@ -377,6 +380,10 @@ impl App {
         if key_action {
             self.message = None;
         }
+        let (min_w, min_h) = super::view::MIN_SIZE;
+        if key_action && (self.size.0 < min_w || self.size.1 < min_h) && action != Action::Quit {
+            return vec![]; // nothing on screen to act on
+        }
         match action {
             Action::Quit => {
                 self.quit = true;
@@ -462,14 +469,18 @@ impl App {
         let symptoms = self.tree.index.symptoms.len();
         match action {
             Action::Paste(s) => {
+                // A paste is a whole message: it replaces what the box held, so two pastes
+                // never run together into one wrong ARN.
                 self.focus = Focus::Paste;
-                if !self.paste.insert(&clean(&s)) {
+                let cleaned = clean(&s);
+                if cleaned.len() > super::text::MAX_BOX {
                     self.error(fill(
                         self.t("msg.too_large"),
                         &[("mib", &(super::text::MAX_BOX / 1024 / 1024).to_string())],
                     ));
                     return vec![];
                 }
+                self.paste.set(cleaned);
                 return self.analyze();
             }
             Action::Char(c) => {
@@ -810,6 +821,9 @@ impl App {
             }
             Action::Back => {
                 self.screens.pop();
+                // Back on Home with a list focused: the next key is a command, not text that
+                // would silently edit the analysed message.
+                self.focus = Focus::Symptoms;
             }
             _ => {}
         }
@@ -854,7 +868,7 @@ impl App {
             .find(|(_, node)| **node == s.node)
             .and_then(|(c, _)| Category::parse(c))
             .unwrap_or(Category::OtherPermission);
-        let label = s.label.get(self.lang).to_string();
+        let label = s.id.clone();
         let node = s.node.clone();
         let function = self.inspector.as_ref().map(|i| i.name.clone());
         self.start_walk(Finding::blank(category), Some((label, node)), function)
@@ -871,9 +885,13 @@ impl App {
             Some((_, node)) => node.clone(),
             None => Diagnosis::entry_for(tree, &finding),
         };
-        let Some(diag) = Diagnosis::begin(tree, finding, &start) else {
+        let Some(mut diag) = Diagnosis::begin(tree, finding, &start) else {
             return vec![];
         };
+        if symptom.is_some() {
+            // No message: nothing may be answered "from the message".
+            diag.facts = Default::default();
+        }
         let function = diag
             .vars
             .get("function_name")
@@ -886,6 +904,7 @@ impl App {
             selected: 0,
             block: 0,
             scroll: 0,
+            previous: None,
         });
         if self.screen() != Screen::Walk {
             self.screens.push(Screen::Walk);
@@ -930,6 +949,17 @@ impl App {
             .unwrap_or(0);
         w.block = 0;
         w.scroll = 0;
+        w.previous = None;
+    }
+
+    /// A symptom's label in the current language.
+    pub fn symptom_label(&self, id: &str) -> Option<String> {
+        self.tree
+            .index
+            .symptoms
+            .iter()
+            .find(|s| s.id == id)
+            .map(|s| s.label.get(self.lang).to_string())
     }
 
     /// Whether the walk waits for evidence at a check-backed question.
@@ -950,12 +980,14 @@ impl App {
         }
         if matches!(action, Action::Previous) {
             if let Some(w) = self.walk.as_mut() {
-                let last = w.diag.walk.path().last().map(|s| s.answer.clone());
+                let last = w.diag.walk.path().last().cloned();
                 if w.diag.walk.back() {
                     let node = w.diag.walk.current();
                     w.selected = last
-                        .and_then(|a| node.answers.iter().position(|x| x.id == a))
+                        .as_ref()
+                        .and_then(|s| node.answers.iter().position(|x| x.id == s.answer))
                         .unwrap_or(0);
+                    w.previous = last.map(|s| (s.answer, s.how));
                     w.block = 0;
                     w.scroll = 0;
                 } else {
@@ -1016,7 +1048,7 @@ impl App {
     fn walk_markdown(&self, w: &WalkState) -> String {
         let lang = self.lang;
         let mut md = crate::report::markdown(std::slice::from_ref(&w.diag), false, lang);
-        if let Some(s) = &w.symptom {
+        if let Some(s) = w.symptom.as_deref().and_then(|id| self.symptom_label(id)) {
             md = md.replacen(
                 '\n',
                 &format!("\n\n> {}: {s}\n", self.t("home.symptoms")),
@@ -1043,10 +1075,22 @@ impl App {
             FixOutcome::None => vec![],
             FixOutcome::Copied(label, text) => {
                 let lines = text.lines().count();
-                self.info(fill(
-                    self.t("msg.copied"),
-                    &[("what", &label), ("n", &lines.to_string())],
-                ));
+                let key = if lines == 1 {
+                    "msg.copied_one"
+                } else {
+                    "msg.copied"
+                };
+                let mut msg = fill(self.t(key), &[("what", &label), ("n", &lines.to_string())]);
+                let holes = placeholders(&text);
+                if !holes.is_empty() {
+                    msg = format!(
+                        "{msg} {}",
+                        fill(self.t("msg.placeholders"), &[("names", &holes.join(", "))])
+                    );
+                    self.error(msg);
+                } else {
+                    self.info(msg);
+                }
                 vec![Effect::Copy(text)]
             }
             FixOutcome::NothingToCopy => {
@@ -1145,6 +1189,10 @@ impl App {
             }
             Action::Refresh => {
                 let name = i.name.clone();
+                if self.origin != Origin::Live {
+                    self.info(tui("msg.offline_source", lang).to_string());
+                    return vec![];
+                }
                 if self.origin == Origin::Live {
                     i.report = None;
                     self.evidence.remove(&name);
@@ -1202,6 +1250,29 @@ impl App {
             w.scroll = w.scroll.min(super::view::fix_max_scroll(&doc, size, lang));
         }
     }
+}
+
+/// `<REGION>`-style placeholders left in a block: values the message did not give.
+pub fn placeholders(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut rest = text;
+    while let Some(i) = rest.find('<') {
+        rest = &rest[i + 1..];
+        let Some(j) = rest.find('>') else { break };
+        let name = &rest[..j];
+        if !name.is_empty()
+            && name.len() <= 40
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_uppercase() || b == b'_' || b.is_ascii_digit())
+        {
+            let p = format!("<{name}>");
+            if !out.contains(&p) {
+                out.push(p);
+            }
+        }
+    }
+    out
 }
 
 fn row_detail(runtime: Option<&str>, role: &str) -> String {

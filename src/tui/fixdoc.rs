@@ -43,6 +43,25 @@ pub struct FixDoc {
     pub followups: Vec<Followup>,
     /// The questions and answers that led here (walks only).
     pub steps: Vec<String>,
+    /// Files the change commands read (`file://NAME`): the policy block saved under that name.
+    pub files: Vec<String>,
+}
+
+/// The `file://NAME` arguments of commands, in order, once each.
+pub fn files_in(commands: &[String]) -> Vec<String> {
+    let mut files: Vec<String> = Vec::new();
+    for c in commands {
+        for part in c.split("file://").skip(1) {
+            let name: String = part
+                .chars()
+                .take_while(|ch| !ch.is_whitespace() && *ch != '\'' && *ch != '"')
+                .collect();
+            if !name.is_empty() && !files.contains(&name) {
+                files.push(name);
+            }
+        }
+    }
+    files
 }
 
 fn blocks(
@@ -110,6 +129,7 @@ impl FixDoc {
             ),
             followups: d.followups(lang),
             steps: d.steps(lang),
+            files: d.change_files(),
         }
     }
 
@@ -142,6 +162,7 @@ impl FixDoc {
             ),
             followups: Vec::new(),
             steps: Vec::new(),
+            files: files_in(&f.fix.change),
         }
     }
 }

@@ -77,7 +77,7 @@ const PGUP: &[Key] = &[k(KeyCode::PageUp), ctrl('b')];
 const PGDN: &[Key] = &[k(KeyCode::PageDown), ctrl('f'), c(' ')];
 const QUIT: &[Key] = &[c('q')];
 const CTRL_C: &[Key] = &[ctrl('c')];
-const HELP: &[Key] = &[c('?')];
+const HELP: &[Key] = &[c('?'), k(KeyCode::F(1))];
 const LANG: &[Key] = &[c('L')];
 const ESC: &[Key] = &[k(KeyCode::Esc)];
 const ENTER: &[Key] = &[k(KeyCode::Enter)];
@@ -108,6 +108,7 @@ pub fn bindings(ctx: Context) -> Vec<Binding> {
                 "key.to_lists",
                 true,
             ));
+            v.push(b(&[k(KeyCode::F(1))], Action::Help, "key.help", true));
             v.push(b(&[ctrl('d')], Action::LoadDemo, "key.demo", true));
             v.push(b(&[ctrl('u')], Action::ClearBox, "key.clear", false));
             v.push(b(
@@ -136,7 +137,6 @@ pub fn bindings(ctx: Context) -> Vec<Binding> {
                 "key.line_end",
                 false,
             ));
-            v.push(b(&[k(KeyCode::F(1))], Action::Help, "key.help", true));
             v.push(b(
                 &[k(KeyCode::F(2))],
                 Action::SwitchLang,

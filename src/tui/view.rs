@@ -19,7 +19,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, List, ListItem, ListState, Paragraph};
 
 /// The smallest terminal the screens fit in.
-pub const MIN_SIZE: (u16, u16) = (40, 12);
+pub const MIN_SIZE: (u16, u16) = (48, 15);
 
 const SPINNER: [&str; 8] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧"];
 
@@ -99,12 +99,15 @@ pub fn draw(app: &App, f: &mut Frame) {
         f.render_widget(Paragraph::new(lines), area);
         return;
     }
-    let [header, body, footer] = Layout::vertical([
+    let message = message_lines(app, area.width as usize, th);
+    let [header, body, note, footer] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(1),
+        Constraint::Length(message.len() as u16),
         Constraint::Length(1),
     ])
     .areas(area);
+    f.render_widget(Paragraph::new(message), note);
     draw_header(app, f, header, th);
     match app.base_screen() {
         Screen::Home => draw_home(app, f, body, th),
@@ -199,31 +202,42 @@ fn draw_header(app: &App, f: &mut Frame, area: Rect, th: Theme) {
     f.render_widget(Paragraph::new(line).style(th.bar()), area);
 }
 
+/// The message of the last action, wrapped to at most three lines above the footer.
+fn message_lines(app: &App, w: usize, th: Theme) -> Vec<Line<'static>> {
+    let (text, style) = match &app.message {
+        Some(Message::Info(m)) => (m, th.good()),
+        Some(Message::Error(m)) => (m, th.bad()),
+        None => return vec![],
+    };
+    let mut lines = wrap(text, w.saturating_sub(2).max(1));
+    if lines.len() > 3 {
+        lines.truncate(3);
+        lines[2] = truncate(&format!("{}…", lines[2]), w.saturating_sub(2));
+    }
+    lines
+        .into_iter()
+        .map(|l| Line::styled(format!(" {l}"), style))
+        .collect()
+}
+
 fn draw_footer(app: &App, f: &mut Frame, area: Rect, th: Theme) {
     let w = area.width as usize;
-    let line = match &app.message {
-        Some(Message::Info(m)) => Line::from(Span::styled(truncate(m, w), th.good())),
-        Some(Message::Error(m)) => Line::from(Span::styled(truncate(m, w), th.bad())),
-        None => {
-            let mut spans = Vec::new();
-            let mut used = 0;
-            for (key, desc) in keys::footer(app.context()) {
-                let d = tui(desc, app.lang);
-                let piece = width(&key) + width(d) + 3;
-                if used + piece > w {
-                    break;
-                }
-                spans.push(Span::styled(
-                    format!(" {key}"),
-                    th.accent().add_modifier(Modifier::BOLD),
-                ));
-                spans.push(Span::raw(format!(" {d} ")));
-                used += piece;
-            }
-            Line::from(spans)
+    let mut spans = Vec::new();
+    let mut used = 0;
+    for (key, desc) in keys::footer(app.context()) {
+        let d = tui(desc, app.lang);
+        let piece = width(&key) + width(d) + 3;
+        if used + piece > w {
+            break;
         }
-    };
-    f.render_widget(Paragraph::new(line), area);
+        spans.push(Span::styled(
+            format!(" {key}"),
+            th.accent().add_modifier(Modifier::BOLD),
+        ));
+        spans.push(Span::raw(format!(" {d} ")));
+        used += piece;
+    }
+    f.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
 fn boxed(title: String, focused: bool, th: Theme) -> Block<'static> {
@@ -275,7 +289,12 @@ fn draw_home(app: &App, f: &mut Frame, area: Rect, th: Theme) {
     let title = if app.paste.text.is_empty() {
         tui("home.paste", l).to_string()
     } else {
-        fill(tui("home.paste_lines", l), &[("n", &lines_n.to_string())])
+        let key = if lines_n == 1 {
+            "home.paste_lines_one"
+        } else {
+            "home.paste_lines"
+        };
+        fill(tui(key, l), &[("n", &lines_n.to_string())])
     };
     let block = boxed(title, focused, th);
     let inner = block.inner(paste);
@@ -595,10 +614,25 @@ fn draw_walk(app: &App, f: &mut Frame, area: Rect, th: Theme) {
     // Answers first: they must always be visible.
     let mut answers: Vec<Line> = Vec::new();
     for (i, a) in node.answers.iter().enumerate() {
-        let likely = if node.likely.as_deref() == Some(a.id.as_str()) {
-            format!("  ({})", tui("walk.likely", l))
-        } else {
+        let mut marks: Vec<String> = Vec::new();
+        if let Some((prev, how)) = &ws.previous
+            && *prev == a.id
+        {
+            let said = match how {
+                How::Fact { .. } => ui("from_message", l),
+                How::Check { .. } => ui("from_evidence", l),
+                How::Person => ui("answered", l),
+                How::Assumed => ui("assumed", l),
+            };
+            marks.push(fill(tui("walk.before", l), &[("how", said)]));
+        }
+        if node.likely.as_deref() == Some(a.id.as_str()) {
+            marks.push(tui("walk.likely", l).to_string());
+        }
+        let likely = if marks.is_empty() {
             String::new()
+        } else {
+            format!("  ({})", marks.join(", "))
         };
         let text = format!("{}{likely}", d.vars.fill(a.label.get(l)));
         let mark = if i == ws.selected { "› " } else { "  " };
@@ -610,10 +644,11 @@ fn draw_walk(app: &App, f: &mut Frame, area: Rect, th: Theme) {
         answers.extend(hang(&format!("{mark}{}. ", i + 1), &text, w, style));
     }
     let mut head: Vec<Line> = Vec::new();
-    let heading = match &ws.symptom {
-        Some(s) => s.clone(),
-        None => d.heading(l),
-    };
+    let heading = ws
+        .symptom
+        .as_deref()
+        .and_then(|id| app.symptom_label(id))
+        .unwrap_or_else(|| d.heading(l));
     head.extend(para(&heading, w, th.bold()));
     let steps = step_lines(d, l, w, th);
     let mut question: Vec<Line> = Vec::new();
@@ -632,6 +667,11 @@ fn draw_walk(app: &App, f: &mut Frame, area: Rect, th: Theme) {
             ),
             th.accent(),
         ));
+    } else if let Some((_, How::Check { evidence, .. })) = &ws.previous {
+        question.extend(para(tui("walk.evidence_before", l), w, th.dim()));
+        for e in evidence.iter().take(3) {
+            question.push(Line::styled(truncate(&format!("  · {e}"), w), th.accent()));
+        }
     } else if node.check.is_some() {
         let why = match ws.function.as_deref() {
             Some(fname) => match app.evidence.get(fname) {
@@ -758,13 +798,16 @@ pub fn fix_lines(
         } else {
             out.extend(hang("  ", &head, w, th.bold()));
         }
+        if b.kind == BlockKind::Change
+            && !doc.files.is_empty()
+            && doc.blocks.iter().any(|x| x.kind == BlockKind::Policy)
+        {
+            let hint = fill(tui("fix.save_as", l), &[("file", &doc.files.join(", "))]);
+            out.extend(hang("    ", &hint, w, th.dim()));
+        }
         for line in b.text.lines() {
             match b.kind {
-                BlockKind::Policy => {
-                    let mut spans = vec![Span::raw("    ")];
-                    spans.extend(json_line(line, th));
-                    out.push(Line::from(spans));
-                }
+                BlockKind::Policy => out.extend(json_out(line, "    ", w, th)),
                 BlockKind::Change | BlockKind::Read => {
                     if let Some(c) = line.strip_prefix("# ") {
                         out.extend(hang("    # ", c, w, th.dim()));
@@ -772,7 +815,9 @@ pub fn fix_lines(
                         out.extend(hang("    $ ", line, w, th.warn()));
                     }
                 }
-                BlockKind::Docs => out.extend(hang("    ", line, w, th.accent())),
+                // Links stay whole on one line (a terminal only opens an unbroken URL);
+                // `y` copies them all.
+                BlockKind::Docs => out.push(Line::styled(format!("  {line}"), th.accent())),
             }
         }
     }
@@ -871,16 +916,25 @@ fn read_lines<T>(
     }
 }
 
-fn json_block(v: &serde_json::Value, th: Theme) -> Vec<Line<'static>> {
+fn json_block(v: &serde_json::Value, w: usize, th: Theme) -> Vec<Line<'static>> {
     serde_json::to_string_pretty(v)
         .unwrap_or_default()
         .lines()
-        .map(|line| {
-            let mut spans = vec![Span::raw("  ")];
-            spans.extend(json_line(line, th));
-            Line::from(spans)
-        })
+        .flat_map(|line| json_out(line, "  ", w, th))
         .collect()
+}
+
+/// One line of pretty JSON, highlighted; wrapped (continuations indented under it) when it is
+/// wider than the screen, so no ARN is cut off at the edge.
+fn json_out(line: &str, indent: &str, w: usize, th: Theme) -> Vec<Line<'static>> {
+    if width(indent) + width(line) <= w {
+        let mut spans = vec![Span::raw(indent.to_string())];
+        spans.extend(json_line(line, th));
+        return vec![Line::from(spans)];
+    }
+    let inner = line.len() - line.trim_start().len();
+    let lead = format!("{indent}{}", &line[..inner]);
+    hang(&lead, line.trim_start(), w, th.good())
 }
 
 fn kv(label: &str, value: &str, w: usize, th: Theme) -> Vec<Line<'static>> {
@@ -974,12 +1028,12 @@ fn tab_lines(
                     let mut v = Vec::new();
                     v.push(Line::raw(""));
                     v.push(Line::styled(t("insp.trust").to_string(), th.bold()));
-                    v.extend(json_block(&r.trust_policy, th));
+                    v.extend(json_block(&r.trust_policy, w, th));
                     v.push(Line::raw(""));
                     match (&r.boundary_arn, &r.boundary) {
                         (Some(arn), Some(doc)) => {
                             v.extend(kv(t("insp.boundary"), arn, w, th));
-                            v.extend(read_lines(doc, w, l, th, none, |d| json_block(d, th)));
+                            v.extend(read_lines(doc, w, l, th, none, |d| json_block(d, w, th)));
                         }
                         (Some(arn), None) => v.extend(kv(t("insp.boundary"), arn, w, th)),
                         (None, _) => v.extend(kv(t("insp.boundary"), none, w, th)),
@@ -1009,7 +1063,7 @@ fn tab_lines(
                             };
                             v.extend(hang(&format!("{kind}: "), &p.name, w, th.bold()));
                             v.extend(read_lines(&p.document, w, l, th, none, |d| {
-                                json_block(d, th)
+                                json_block(d, w, th)
                             }));
                             v.push(Line::raw(""));
                         }
@@ -1025,7 +1079,7 @@ fn tab_lines(
                 l,
                 th,
                 t("insp.no_resource_policy"),
-                |p| json_block(p, th),
+                |p| json_block(p, w, th),
             ));
         }
         Tab::Triggers => {
