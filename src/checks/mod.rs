@@ -4,6 +4,7 @@
 
 pub mod report;
 
+use crate::i18n::{Lang, fill, ui};
 use crate::policy::model::Statement;
 use crate::policy::request::ContextValue;
 use crate::policy::{Decision, Evaluation, Layer, Policy, PolicySet, Request, decide};
@@ -67,6 +68,8 @@ pub struct FunctionDocs {
     pub url_auth_type: Option<String>,
     /// A custom log group from the logging config; `/aws/lambda/NAME` otherwise.
     pub log_group: Option<String>,
+    /// The language of evidence lines.
+    pub lang: Lang,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -94,6 +97,11 @@ impl FunctionDocs {
     fn arn_part(&self, i: usize) -> &str {
         self.function_arn.split(':').nth(i).unwrap_or("")
     }
+    /// An evidence line in the docs' language.
+    fn say(&self, key: &'static str, args: &[(&str, &str)]) -> String {
+        fill(ui(key, self.lang), args)
+    }
+
     fn partition(&self) -> &str {
         self.arn_part(1)
     }
@@ -204,7 +212,7 @@ impl FunctionDocs {
                     id: "resource.url_public",
                     failed: t.eq_ignore_ascii_case("NONE"),
                     severity: Severity::Warning,
-                    evidence: vec![format!("function URL auth type: {t}")],
+                    evidence: vec![self.say("ev.url_auth", &[("type", t)])],
                 })
             }
             "resource.cross_account" => self.cross_account(),
@@ -219,11 +227,8 @@ impl FunctionDocs {
 
     fn role_missing(&self) -> Option<Outcome> {
         let (failed, line) = match &self.role {
-            Known::Value(r) => (false, format!("execution role {} exists", r.arn)),
-            Known::Absent => (
-                true,
-                "the execution role does not exist (deleted, renamed, or a wrong ARN)".into(),
-            ),
+            Known::Value(r) => (false, self.say("ev.role_exists", &[("arn", &r.arn)])),
+            Known::Absent => (true, self.say("ev.role_absent", &[])),
             // Unknown is not missing: the question stays open (the report lists the read
             // that was refused).
             Known::Unreadable { .. } => return None,
@@ -265,9 +270,16 @@ impl FunctionDocs {
             severity: Severity::Error,
             evidence: vec![explain(
                 &ev,
-                "the trust policy",
-                "lambda.amazonaws.com may sts:AssumeRole",
+                "ev.subject_trust",
+                &self.say(
+                    "ev.may",
+                    &[
+                        ("principal", "lambda.amazonaws.com"),
+                        ("action", "sts:AssumeRole"),
+                    ],
+                ),
                 &[],
+                self.lang,
             )],
         })
     }
@@ -299,9 +311,10 @@ impl FunctionDocs {
             }
             evidence.push(explain(
                 &ev,
-                "the execution role",
-                &format!("{action} on {resource}"),
+                "ev.subject_role",
+                &self.say("ev.on", &[("action", action), ("resource", resource)]),
                 &names,
+                self.lang,
             ));
         }
         Some(Outcome {
@@ -326,17 +339,13 @@ impl FunctionDocs {
                     id: "role.kms",
                     failed: true,
                     severity: Severity::Error,
-                    evidence: vec![format!(
-                        "the key {key} does not exist (deleted, or in another account or region): the function cannot decrypt its environment variables"
-                    )],
+                    evidence: vec![self.say("ev.key_absent", &[("key", &key)])],
                 });
             }
-            Some(Known::Unreadable { needs }) => Some(format!(
-                "could not read the key policy (needs {needs}): assumed the default one, which lets the account's IAM policies decide"
-            )),
-            None => Some(
-                "the key policy was not read: assumed the default one, which lets the account's IAM policies decide".to_string(),
-            ),
+            Some(Known::Unreadable { needs }) => {
+                Some(self.say("ev.key_policy_unreadable", &[("needs", needs)]))
+            }
+            None => Some(self.say("ev.key_policy_not_read", &[])),
         };
         if assumed.is_some() {
             set.resource = Some(
@@ -360,9 +369,10 @@ impl FunctionDocs {
         let ev = decide(&set, &req);
         let mut evidence = vec![explain(
             &ev,
-            "the key policy",
-            &format!("kms:Decrypt on {key}"),
+            "ev.subject_key",
+            &self.say("ev.on", &[("action", "kms:Decrypt"), ("resource", &key)]),
             &self.names(role),
+            self.lang,
         )];
         evidence.extend(assumed);
         Some(Outcome {
@@ -404,7 +414,7 @@ impl FunctionDocs {
                     id: "role.boundary",
                     failed: false,
                     severity: Severity::Error,
-                    evidence: vec!["the execution role has no permissions boundary".into()],
+                    evidence: vec![self.say("ev.no_boundary", &[])],
                 });
             }
             Known::Unreadable { .. } => return None,
@@ -418,17 +428,15 @@ impl FunctionDocs {
             "role.dead_letter",
         ] {
             if let Some(o) = self.run(id) {
-                for line in o.evidence.iter().filter(|l| l.contains("boundary")) {
+                let reason = ui("ev.reason_boundary", self.lang);
+                for line in o.evidence.iter().filter(|l| l.contains(reason)) {
                     blocked.push(format!("{id}: {line}"));
                 }
             }
         }
         let failed = !blocked.is_empty();
         if !failed {
-            blocked.push(format!(
-                "the permissions boundary {} allows what the role needs",
-                b.name
-            ));
+            blocked.push(self.say("ev.boundary_ok", &[("name", &b.name)]));
         }
         Some(Outcome {
             id: "role.boundary",
@@ -453,10 +461,10 @@ impl FunctionDocs {
             failed: !old.is_empty(),
             severity: Severity::Warning,
             evidence: if old.is_empty() {
-                vec!["no deprecated Lambda managed policy is attached".into()]
+                vec![self.say("ev.no_deprecated", &[])]
             } else {
                 old.iter()
-                    .map(|a| format!("{a} is attached (deprecated since March 2021)"))
+                    .map(|a| self.say("ev.deprecated", &[("arn", a)]))
                     .collect()
             },
         })
@@ -482,18 +490,18 @@ impl FunctionDocs {
             .filter(|s| {
                 s.principal.as_ref().is_some_and(|p| p.any && !p.not) && s.conditions.is_empty()
             })
-            .map(|s| describe(s))
+            .map(|s| describe(s, self.lang))
             .collect();
         Some(Outcome {
             id: "resource.public",
             failed: !public.is_empty(),
             severity: Severity::Error,
             evidence: if public.is_empty() {
-                vec!["no statement lets anyone call the function without a condition".into()]
+                vec![self.say("ev.no_public", &[])]
             } else {
                 public
                     .iter()
-                    .map(|d| format!("{d} allows anyone, with no condition"))
+                    .map(|d| self.say("ev.public", &[("statement", d)]))
                     .collect()
             },
         })
@@ -514,24 +522,17 @@ impl FunctionDocs {
                 });
                 service && !scoped
             })
-            .map(|s| describe(s))
+            .map(|s| describe(s, self.lang))
             .collect();
         Some(Outcome {
             id: "resource.confused_deputy",
             failed: !open.is_empty(),
             severity: Severity::Warning,
             evidence: if open.is_empty() {
-                vec![
-                    "every service principal is scoped by aws:SourceArn or aws:SourceAccount"
-                        .into(),
-                ]
+                vec![self.say("ev.deputy_ok", &[])]
             } else {
                 open.iter()
-                    .map(|d| {
-                        format!(
-                            "{d} lets a service invoke without aws:SourceArn / aws:SourceAccount"
-                        )
-                    })
+                    .map(|d| self.say("ev.deputy_open", &[("statement", d)]))
                     .collect()
             },
         })
@@ -552,9 +553,13 @@ impl FunctionDocs {
                     v.split(':').nth(4).unwrap_or("").to_string()
                 };
                 if !acct.is_empty() && acct != me {
-                    others.push(format!(
-                        "{} lets account {acct} ({v}) call the function",
-                        describe(s)
+                    others.push(self.say(
+                        "ev.other_account",
+                        &[
+                            ("statement", &describe(s, self.lang)),
+                            ("account", &acct),
+                            ("principal", v),
+                        ],
                     ));
                 }
             }
@@ -564,7 +569,7 @@ impl FunctionDocs {
             failed: !others.is_empty(),
             severity: Severity::Info,
             evidence: if others.is_empty() {
-                vec!["no other account is named in the function policy".into()]
+                vec![self.say("ev.no_other_account", &[])]
             } else {
                 others
             },
@@ -600,15 +605,23 @@ pub fn poll_actions(arn: &str) -> Option<&'static [&'static str]> {
     }
 }
 
-fn describe(s: &Statement) -> String {
+fn describe(s: &Statement, lang: Lang) -> String {
+    let base = fill(ui("ev.statement", lang), &[("index", &s.index.to_string())]);
     match &s.sid {
-        Some(sid) => format!("statement {} ({sid})", s.index),
-        None => format!("statement {}", s.index),
+        Some(sid) => format!("{base} ({sid})"),
+        None => base,
     }
 }
 
-/// One evidence line: which statement allows, or why nothing does.
-fn explain(ev: &Evaluation, subject: &str, what: &str, names: &[String]) -> String {
+/// One evidence line: which statement allows, or why nothing does. `subject` is the ui key
+/// naming the policy the request was checked against.
+fn explain(
+    ev: &Evaluation,
+    subject: &'static str,
+    what: &str,
+    names: &[String],
+    lang: Lang,
+) -> String {
     let name = |policy: &str| -> String {
         // "identity[2]" → the policy's own name.
         policy
@@ -624,30 +637,45 @@ fn explain(ev: &Evaluation, subject: &str, what: &str, names: &[String]) -> Stri
             .as_deref()
             .map(|x| format!(" ({x})"))
             .unwrap_or_default();
-        format!("{} statement {}{sid}", name(&s.policy), s.index)
+        let base = fill(
+            ui("ev.policy_statement", lang),
+            &[
+                ("policy", &name(&s.policy)),
+                ("index", &s.index.to_string()),
+            ],
+        );
+        format!("{base}{sid}")
     };
+    let subject = ui(subject, lang);
     match ev.decision {
         Decision::Allowed => {
             let by = ev
                 .statements
                 .first()
                 .map(stmt)
-                .unwrap_or_else(|| "the policies".into());
-            format!("allowed: {what} — by {by}")
+                .unwrap_or_else(|| ui("ev.the_policies", lang).to_string());
+            fill(ui("ev.allowed", lang), &[("what", what), ("by", &by)])
         }
         Decision::ExplicitlyDenied => {
             let by = ev.statements.first().map(stmt).unwrap_or_default();
-            format!("explicitly denied: {what} — Deny in {by}")
+            fill(
+                ui("ev.denied_explicit", lang),
+                &[("what", what), ("by", &by)],
+            )
         }
-        Decision::ImplicitlyDenied => match ev.denied_by {
-            Some(Layer::Boundary) => {
-                format!("not allowed: {what} — the permissions boundary does not allow it")
-            }
-            Some(Layer::Resource) => {
-                format!("not allowed: {what} — {subject} has no statement that allows it")
-            }
-            _ => format!("not allowed: {what} — no policy of {subject} allows it"),
-        },
+        Decision::ImplicitlyDenied => {
+            let reason = match ev.denied_by {
+                Some(Layer::Boundary) => ui("ev.reason_boundary", lang).to_string(),
+                Some(Layer::Resource) => {
+                    fill(ui("ev.reason_resource", lang), &[("subject", subject)])
+                }
+                _ => fill(ui("ev.reason_identity", lang), &[("subject", subject)]),
+            };
+            fill(
+                ui("ev.not_allowed", lang),
+                &[("what", what), ("reason", &reason)],
+            )
+        }
     }
 }
 

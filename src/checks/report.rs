@@ -41,7 +41,7 @@ pub struct CheckReport {
 impl CheckReport {
     /// Runs every check on `ev`.
     pub fn new(tree: &Tree, ev: &FunctionEvidence, source: &str, lang: Lang) -> CheckReport {
-        let docs = ev.docs();
+        let docs = ev.docs_in(lang);
         let mut findings = Vec::new();
         let mut passed = Vec::new();
         for o in docs.run_all() {
@@ -56,7 +56,7 @@ impl CheckReport {
             function_arn: ev.config.arn.clone(),
             findings,
             passed,
-            unreadable: ev.unreadable(),
+            unreadable: ev.unreadable_in(lang),
             source: source.to_string(),
         }
     }

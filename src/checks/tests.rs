@@ -31,6 +31,7 @@ fn basic_execution() -> NamedPolicy {
 
 fn docs(policies: Vec<NamedPolicy>) -> FunctionDocs {
     FunctionDocs {
+        lang: crate::i18n::Lang::En,
         function_arn: FN.into(),
         role: Known::Value(RoleDocs {
             arn: ROLE.into(),

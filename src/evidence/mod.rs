@@ -209,8 +209,13 @@ fn known_policy(r: &Read<Value>) -> Known<crate::policy::Policy> {
 }
 
 impl FunctionEvidence {
-    /// The documents the checks evaluate.
+    /// The documents the checks evaluate (evidence lines in English).
     pub fn docs(&self) -> FunctionDocs {
+        self.docs_in(crate::i18n::Lang::En)
+    }
+
+    /// The documents the checks evaluate, with evidence lines in `lang`.
+    pub fn docs_in(&self, lang: crate::i18n::Lang) -> FunctionDocs {
         let role = match &self.role {
             Read::Ok { value: r } => {
                 let policies = match &r.policies {
@@ -298,37 +303,48 @@ impl FunctionEvidence {
                 .unwrap_or_default(),
             url_auth_type: self.url.ok().map(|u| u.auth_type.clone()),
             log_group: self.config.log_group.clone(),
+            lang,
         }
     }
 
-    /// What could not be read, as "could not read X (needs Y)" lines.
+    /// What could not be read, as "could not read X (needs Y)" lines, in English.
     pub fn unreadable(&self) -> Vec<String> {
+        self.unreadable_in(crate::i18n::Lang::En)
+    }
+
+    /// What could not be read, in `lang`.
+    pub fn unreadable_in(&self, lang: crate::i18n::Lang) -> Vec<String> {
+        use crate::i18n::{fill, ui};
         let mut out = Vec::new();
-        let mut note =
-            |what: &str, needs: &str| out.push(format!("could not read {what} (needs {needs})"));
+        let mut note = |what: &'static str, needs: &str| {
+            out.push(fill(
+                ui("ev.could_not_read", lang),
+                &[("what", ui(what, lang)), ("needs", needs)],
+            ))
+        };
         if let Read::Denied { needs } = &self.resource_policy {
-            note("the resource-based policy", needs);
+            note("ev.what_resource_policy", needs);
         }
         if let Read::Denied { needs } = &self.event_source_mappings {
-            note("the event source mappings", needs);
+            note("ev.what_esm", needs);
         }
         if let Read::Denied { needs } = &self.url {
-            note("the function URL", needs);
+            note("ev.what_url", needs);
         }
         match &self.role {
-            Read::Denied { needs } => note("the execution role", needs),
+            Read::Denied { needs } => note("ev.what_role", needs),
             Read::Ok { value } => {
                 if let Read::Denied { needs } = &value.policies {
-                    note("the execution role's policies", needs);
+                    note("ev.what_role_policies", needs);
                 }
                 if let Some(Read::Denied { needs }) = &value.boundary {
-                    note("the permissions boundary", needs);
+                    note("ev.what_boundary", needs);
                 }
             }
             Read::Absent => {}
         }
         if let Some(Read::Denied { needs }) = &self.kms_key_policy {
-            note("the KMS key policy", needs);
+            note("ev.what_key_policy", needs);
         }
         out
     }

@@ -809,7 +809,7 @@ impl App {
                             .map(str::to_string);
                         let docs = name
                             .and_then(|n| self.evidence_of(&n))
-                            .map(FunctionEvidence::docs);
+                            .map(|e| e.docs_in(self.lang));
                         match &docs {
                             Some(d) => Diagnosis::new(tree, f.clone(), d),
                             None => Diagnosis::new(tree, f.clone(), &NoEvidence),
@@ -929,7 +929,7 @@ impl App {
         let Some(w) = self.walk.as_mut() else {
             return;
         };
-        let docs = ev.as_ref().map(|e| e.docs());
+        let docs = ev.as_ref().map(|e| e.docs_in(self.lang));
         if let Some(e) = &ev {
             // The function's own ARNs fill what the message did not say.
             for (k, v) in vars_for(e).0 {
