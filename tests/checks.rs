@@ -110,3 +110,29 @@ fn unreadable_documents_are_reported_not_guessed() {
         "a check without its document does not pass"
     );
 }
+
+#[test]
+fn the_trust_fix_keeps_what_the_role_already_trusts() {
+    use lambda_doctor::checks::report::CheckReport;
+    let demo = lambda_doctor::evidence::Snapshot::demo();
+    let ev = demo.function("thumbnailer", "demo").expect("demo function");
+    let tree = lambda_doctor::tree::Tree::embedded().expect("tree");
+    let report = CheckReport::new(tree, ev, "demo", lambda_doctor::i18n::Lang::En);
+    let f = report
+        .findings
+        .iter()
+        .find(|f| f.outcome.id == "role.trust")
+        .expect("role.trust fails on thumbnailer");
+    let policy = f.fix.policy.as_ref().expect("a policy");
+    let principals: Vec<String> = policy["Statement"]
+        .as_array()
+        .expect("statements")
+        .iter()
+        .map(|s| s["Principal"]["Service"].to_string())
+        .collect();
+    assert_eq!(
+        principals,
+        vec!["\"ec2.amazonaws.com\"", "\"lambda.amazonaws.com\""],
+        "the current trust (EC2) is kept and Lambda added: {policy}"
+    );
+}

@@ -780,3 +780,25 @@ fn keys_do_nothing_while_the_terminal_is_too_small() {
     app.update(Action::Down);
     assert_eq!(app.symptom, 1);
 }
+
+#[test]
+fn the_trust_fix_in_the_app_starts_from_the_current_trust_policy() {
+    let mut app = demo_app(Lang::En, (80, 24));
+    inspect(&mut app, "thumbnailer");
+    app.update(Action::Back);
+    app.update(Action::Paste(CASES[3].message.into()));
+    app.update(Action::Enter);
+    walk_to_fix(&mut app);
+    assert!(
+        screen(&app)
+            .contains("Trust policy — the role's current one with the Lambda statement added")
+    );
+    let effects = app.update(Action::Copy);
+    let [Effect::Copy(policy)] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    assert!(
+        policy.contains("ec2.amazonaws.com") && policy.contains("lambda.amazonaws.com"),
+        "{policy}"
+    );
+}

@@ -71,6 +71,51 @@ impl CheckReport {
     }
 }
 
+/// The function's execution-role trust policy with the fix's statements added (those it does
+/// not already have), when the fix is about trusting Lambda and the role's trust policy was
+/// read. `update-assume-role-policy` replaces the whole document, so a fix built from the
+/// current one keeps every principal the role already trusts.
+pub fn merged_trust(ev: &FunctionEvidence, fix: &Value) -> Option<Value> {
+    fn statements(v: &Value) -> Vec<Value> {
+        match &v["Statement"] {
+            Value::Array(a) => a.clone(),
+            Value::Object(_) => vec![v["Statement"].clone()],
+            _ => vec![],
+        }
+    }
+    let adds = statements(fix);
+    let for_lambda = adds.iter().any(|s| {
+        let svc = &s["Principal"]["Service"];
+        let is = |x: &Value| {
+            x.as_str()
+                .is_some_and(|x| x.ends_with("lambda.amazonaws.com"))
+        };
+        is(svc) || svc.as_array().is_some_and(|a| a.iter().any(is))
+    });
+    let role = ev.role.ok()?;
+    let current = &role.trust_policy;
+    let mut merged = statements(current);
+    if !for_lambda || merged.is_empty() {
+        return None;
+    }
+    let key = |s: &Value| {
+        (
+            s["Effect"].clone(),
+            s["Principal"].clone(),
+            s["Action"].clone(),
+        )
+    };
+    for a in adds {
+        if !merged.iter().any(|m| key(m) == key(&a)) {
+            merged.push(a);
+        }
+    }
+    Some(json!({
+        "Version": current["Version"].as_str().unwrap_or("2012-10-17"),
+        "Statement": merged,
+    }))
+}
+
 /// The placeholders a function's own documents fill.
 pub fn vars_for(ev: &FunctionEvidence) -> Vars {
     let mut v = Vars::default();
@@ -202,11 +247,17 @@ fn fix_for(tree: &Tree, o: &Outcome, ev: &FunctionEvidence, lang: Lang) -> Fix {
     }
     if let Some(node) = node_for(o, ev).and_then(|id| tree.node(id)) {
         let f = node.fix.as_ref();
+        let policy = f.and_then(|f| f.policy.as_ref()).map(|p| vars.fill_json(p));
+        // A trust policy is replaced whole: start from the one the role has.
+        let policy = match (f.map(|f| f.target.as_str()), policy) {
+            (Some("trust"), Some(p)) => Some(merged_trust(ev, &p).unwrap_or(p)),
+            (_, p) => p,
+        };
         return Fix {
             node: Some(node.id.clone()),
             title: vars.fill(node.title.get(lang)),
             explanation: vars.fill(node.body.get(lang)),
-            policy: f.and_then(|f| f.policy.as_ref()).map(|p| vars.fill_json(p)),
+            policy,
             read: f
                 .map(|f| f.read.iter().map(|c| vars.fill(c)).collect())
                 .unwrap_or_default(),

@@ -1001,7 +1001,7 @@ impl App {
                 let Some(w) = self.walk.as_ref() else {
                     return vec![];
                 };
-                let doc = FixDoc::from_diagnosis(&w.diag, lang);
+                let doc = self.walk_fix(w);
                 let slug = w
                     .function
                     .clone()
@@ -1243,12 +1243,21 @@ impl App {
 
     fn clamp_scrolls(&mut self) {
         let (size, lang) = (self.size, self.lang);
-        if let Some(w) = self.walk.as_mut()
-            && w.diag.walk.at_fix()
-        {
-            let doc = FixDoc::from_diagnosis(&w.diag, lang);
-            w.scroll = w.scroll.min(super::view::fix_max_scroll(&doc, size, lang));
+        let doc = match &self.walk {
+            Some(w) if w.diag.walk.at_fix() => self.walk_fix(w),
+            _ => return,
+        };
+        let max = super::view::fix_max_scroll(&doc, size, lang);
+        if let Some(w) = self.walk.as_mut() {
+            w.scroll = w.scroll.min(max);
         }
+    }
+
+    /// The fix a walk reached, with the evidence of its function (a trust-policy fix then
+    /// starts from the role's current trust policy).
+    pub fn walk_fix(&self, w: &WalkState) -> FixDoc {
+        let ev = w.function.as_deref().and_then(|f| self.evidence_of(f));
+        FixDoc::from_diagnosis(&w.diag, self.lang, ev)
     }
 }
 

@@ -113,20 +113,39 @@ fn blocks(
 
 impl FixDoc {
     /// The fix a walk reached (the walk must be at a fix node).
-    pub fn from_diagnosis(d: &Diagnosis, lang: Lang) -> FixDoc {
+    /// With `ev`, the function whose documents answered the walk: a trust-policy fix then
+    /// starts from the role's current trust policy.
+    pub fn from_diagnosis(
+        d: &Diagnosis,
+        lang: Lang,
+        ev: Option<&crate::evidence::FunctionEvidence>,
+    ) -> FixDoc {
+        let mut policy = d.policy();
+        let mut merged = false;
+        if d.fix_target() == "trust"
+            && let (Some(ev), Some(p)) = (ev, &policy)
+            && let Some(m) = crate::checks::report::merged_trust(ev, p)
+        {
+            policy = Some(m);
+            merged = true;
+        }
+        let mut blocks = blocks(
+            policy.as_ref(),
+            &d.change_commands(),
+            &d.read_commands(),
+            &d.docs(),
+            lang,
+        );
+        if merged && let Some(b) = blocks.iter_mut().find(|b| b.kind == BlockKind::Policy) {
+            b.label = tui("fix.merged_trust", lang).to_string();
+        }
         FixDoc {
             title: d.fix_title(lang),
             target: ui(d.fix_target_key(), lang).to_string(),
             explanation: d.fix_body(lang),
             evidence: d.evidence(),
             open_questions: d.open_questions(lang),
-            blocks: blocks(
-                d.policy().as_ref(),
-                &d.change_commands(),
-                &d.read_commands(),
-                &d.docs(),
-                lang,
-            ),
+            blocks,
             followups: d.followups(lang),
             steps: d.steps(lang),
             files: d.change_files(),
@@ -147,19 +166,29 @@ impl FixDoc {
                 t => crate::diagnose::target_key(t),
             })
             .unwrap_or("target.none");
+        let mut blocks = blocks(
+            f.fix.policy.as_ref(),
+            &f.fix.change,
+            &f.fix.read,
+            &docs,
+            lang,
+        );
+        if target == "target.trust"
+            && let Some(b) = blocks.iter_mut().find(|b| b.kind == BlockKind::Policy)
+            && f.fix
+                .policy
+                .as_ref()
+                .is_some_and(|p| p["Statement"].as_array().is_some_and(|a| a.len() > 1))
+        {
+            b.label = tui("fix.merged_trust", lang).to_string();
+        }
         FixDoc {
             title: f.fix.title.clone(),
             target: ui(target, lang).to_string(),
             explanation: f.fix.explanation.clone(),
             evidence: f.outcome.evidence.clone(),
             open_questions: Vec::new(),
-            blocks: blocks(
-                f.fix.policy.as_ref(),
-                &f.fix.change,
-                &f.fix.read,
-                &docs,
-                lang,
-            ),
+            blocks,
             followups: Vec::new(),
             steps: Vec::new(),
             files: files_in(&f.fix.change),

@@ -603,7 +603,7 @@ fn draw_walk(app: &App, f: &mut Frame, area: Rect, th: Theme) {
     let Some(ws) = &app.walk else { return };
     let d = &ws.diag;
     if d.walk.at_fix() {
-        let doc = FixDoc::from_diagnosis(d, app.lang);
+        let doc = app.walk_fix(ws);
         draw_fix(app, f, area, th, &doc, ws.block, ws.scroll);
         return;
     }
