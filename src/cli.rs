@@ -306,18 +306,7 @@ fn check(args: &CheckArgs, global: &Global, lang: Lang) -> Result<i32, CliError>
             };
             (snapshot, "the account".to_string())
         }
-        Some(path) => {
-            let name = path.display().to_string();
-            let f = std::fs::File::open(path).map_err(|e| CliError::Read {
-                path: name.clone(),
-                reason: io_reason(&e),
-            })?;
-            let text = decode(read_limited(f, &name)?)?;
-            (
-                Snapshot::parse(&text, &name).map_err(|e| CliError::Input(e.to_string()))?,
-                name,
-            )
-        }
+        Some(path) => (read_snapshot(path)?, path.display().to_string()),
         None => (Snapshot::demo(), "the demo account".to_string()),
     };
     let ev = snapshot
@@ -339,18 +328,24 @@ fn check(args: &CheckArgs, global: &Global, lang: Lang) -> Result<i32, CliError>
     Ok(report.exit_code())
 }
 
+/// A snapshot file, size-limited and validated; errors name the file.
+fn read_snapshot(path: &std::path::Path) -> Result<crate::evidence::Snapshot, CliError> {
+    let name = path.display().to_string();
+    let f = std::fs::File::open(path).map_err(|e| CliError::Read {
+        path: name.clone(),
+        reason: io_reason(&e),
+    })?;
+    let text = decode(read_limited(f, &name)?)?;
+    crate::evidence::Snapshot::parse(&text, &name).map_err(|e| CliError::Input(e.to_string()))
+}
+
 fn tui(args: &TuiArgs, global: &Global, lang: Lang) -> Result<i32, CliError> {
     use crate::evidence::Snapshot;
     use crate::tui::app::{Options, Origin};
     let snapshot = match (&args.snapshot, args.demo) {
         (Some(path), _) => {
             let name = path.display().to_string();
-            let f = std::fs::File::open(path).map_err(|e| CliError::Read {
-                path: name.clone(),
-                reason: io_reason(&e),
-            })?;
-            let text = decode(read_limited(f, &name)?)?;
-            let snap = Snapshot::parse(&text, &name).map_err(|e| CliError::Input(e.to_string()))?;
+            let snap = read_snapshot(path)?;
             if let Some(fname) = &args.function {
                 snap.function(fname, &name)
                     .map_err(|e| CliError::Input(e.to_string()))?;

@@ -217,19 +217,7 @@ impl<'t> Diagnosis<'t> {
 
     /// Files the change commands read (`file://NAME`), in order.
     pub fn change_files(&self) -> Vec<String> {
-        let mut files: Vec<String> = Vec::new();
-        for c in self.change_commands() {
-            for part in c.split("file://").skip(1) {
-                let name: String = part
-                    .chars()
-                    .take_while(|ch| !ch.is_whitespace() && *ch != '\'' && *ch != '"')
-                    .collect();
-                if !name.is_empty() && !files.contains(&name) {
-                    files.push(name);
-                }
-            }
-        }
-        files
+        files_in(&self.change_commands())
     }
 
     pub fn policy(&self) -> Option<serde_json::Value> {
@@ -312,6 +300,23 @@ impl<'t> Diagnosis<'t> {
                 )
             )
     }
+}
+
+/// The `file://NAME` arguments of commands, in order, once each.
+pub fn files_in(commands: &[String]) -> Vec<String> {
+    let mut files: Vec<String> = Vec::new();
+    for c in commands {
+        for part in c.split("file://").skip(1) {
+            let name: String = part
+                .chars()
+                .take_while(|ch| !ch.is_whitespace() && *ch != '\'' && *ch != '"')
+                .collect();
+            if !name.is_empty() && !files.contains(&name) {
+                files.push(name);
+            }
+        }
+    }
+    files
 }
 
 /// The `ui.json` key naming a finding's category.

@@ -47,23 +47,6 @@ pub struct FixDoc {
     pub files: Vec<String>,
 }
 
-/// The `file://NAME` arguments of commands, in order, once each.
-pub fn files_in(commands: &[String]) -> Vec<String> {
-    let mut files: Vec<String> = Vec::new();
-    for c in commands {
-        for part in c.split("file://").skip(1) {
-            let name: String = part
-                .chars()
-                .take_while(|ch| !ch.is_whitespace() && *ch != '\'' && *ch != '"')
-                .collect();
-            if !name.is_empty() && !files.contains(&name) {
-                files.push(name);
-            }
-        }
-    }
-    files
-}
-
 fn blocks(
     policy: Option<&serde_json::Value>,
     change: &[String],
@@ -191,7 +174,7 @@ impl FixDoc {
             blocks,
             followups: Vec::new(),
             steps: Vec::new(),
-            files: files_in(&f.fix.change),
+            files: crate::diagnose::files_in(&f.fix.change),
         }
     }
 }
