@@ -68,6 +68,16 @@ fn inspect(app: &mut App, name: &str) {
     assert_eq!(app.screen(), Screen::Inspector);
 }
 
+/// A connection that worked but whose caller identity did not answer.
+fn connected_anonymously(region: &str) -> Action {
+    Action::Connected(Ok(lambda_doctor::tui::action::Connection {
+        region: region.into(),
+        profile: None,
+        caller: None,
+        account: None,
+    }))
+}
+
 /// Enter (the highlighted answer: the likely one) until the walk reaches a fix.
 fn walk_to_fix(app: &mut App) -> usize {
     let mut presses = 0;
@@ -451,17 +461,11 @@ fn live_reads_run_in_the_background_and_stale_results_are_dropped() {
 
 #[test]
 fn a_failed_read_says_so_and_the_walk_asks() {
-    use lambda_doctor::tui::action::Connection;
     let (mut app, _) = App::new(Options {
         color: false,
         ..Options::default()
     });
-    app.update(Action::Connected(Ok(Connection {
-        region: "eu-west-1".into(),
-        profile: None,
-        caller: None,
-        account: None,
-    })));
+    app.update(connected_anonymously("eu-west-1"));
     let effects = app.update(Action::Paste(CASES[6].message.into()));
     let [Effect::ReadFunction(job, name)] = effects.as_slice() else {
         panic!("{effects:?}")
@@ -696,14 +700,7 @@ fn r_in_the_inspector_reconnects_after_a_failed_connection() {
     assert!(screen(&app).contains("Could not read orders-api: no region"));
     assert_eq!(app.update(Action::Refresh), vec![Effect::Connect]);
     assert!(app.loading("orders-api"));
-    let effects = app.update(Action::Connected(Ok(
-        lambda_doctor::tui::action::Connection {
-            region: "us-east-1".into(),
-            profile: None,
-            caller: None,
-            account: None,
-        },
-    )));
+    let effects = app.update(connected_anonymously("us-east-1"));
     assert!(
         matches!(effects.as_slice(), [Effect::ListFunctions(_), Effect::ReadFunction(_, n)] if n == "orders-api"),
         "{effects:?}"
@@ -751,14 +748,21 @@ fn copying_a_block_with_a_placeholder_says_what_to_replace() {
     assert!(text.contains("Replace <ROLE_NAME> before use"), "{text}");
 }
 
-#[test]
-fn going_back_shows_how_the_question_had_been_answered() {
+/// The trust error pasted after opening thumbnailer (whose role does not trust Lambda), walked
+/// to its fix.
+fn trust_walk_on_thumbnailer() -> App {
     let mut app = demo_app(Lang::En, (80, 24));
     inspect(&mut app, "thumbnailer");
     app.update(Action::Back);
     app.update(Action::Paste(CASES[3].message.into()));
     app.update(Action::Enter);
     walk_to_fix(&mut app);
+    app
+}
+
+#[test]
+fn going_back_shows_how_the_question_had_been_answered() {
+    let mut app = trust_walk_on_thumbnailer();
     app.update(Action::Previous);
     let text = screen(&app);
     assert!(text.contains("(before: from the"), "{text}");
@@ -783,12 +787,7 @@ fn keys_do_nothing_while_the_terminal_is_too_small() {
 
 #[test]
 fn the_trust_fix_in_the_app_starts_from_the_current_trust_policy() {
-    let mut app = demo_app(Lang::En, (80, 24));
-    inspect(&mut app, "thumbnailer");
-    app.update(Action::Back);
-    app.update(Action::Paste(CASES[3].message.into()));
-    app.update(Action::Enter);
-    walk_to_fix(&mut app);
+    let mut app = trust_walk_on_thumbnailer();
     assert!(
         screen(&app)
             .contains("Trust policy — the role's current one with the Lambda statement added")
