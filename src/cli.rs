@@ -162,7 +162,7 @@ pub enum CliError {
     TwoInputs,
     #[error("the input is empty")]
     Empty,
-    #[error("cannot read {path}: {reason}")]
+    #[error("cannot read {}: {reason}", crate::sanitize::quoted(path))]
     Read { path: String, reason: String },
     #[error("the input is larger than {} MiB; paste only the error messages", MAX_INPUT / 1024 / 1024)]
     TooLarge,
@@ -186,17 +186,28 @@ pub fn main() -> i32 {
             return 0;
         }
         Err(e) => {
-            eprintln!("lambda-doctor: {}", usage_error_line(&e.to_string()));
+            eprintln!(
+                "lambda-doctor: {}",
+                crate::sanitize::line(&usage_error_line(&e.to_string()), MAX_ERROR_LINE)
+            );
             return 2;
         }
     };
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("lambda-doctor: {e}");
+            eprintln!("lambda-doctor: {}", error_line(&e));
             2
         }
     }
+}
+
+/// The longest error line: enough for the reason and a quoted value, never a dump.
+pub const MAX_ERROR_LINE: usize = 300;
+
+/// An error as the one line a person reads: no control sequences, no line breaks, bounded.
+pub fn error_line(e: &CliError) -> String {
+    crate::sanitize::line(&e.to_string(), MAX_ERROR_LINE)
 }
 
 /// clap's multi-line usage error as one line: the reason, the accepted values if it lists
@@ -413,13 +424,24 @@ fn live_read(
         .build()
         .map_err(|e| CliError::Aws(format!("cannot start the async runtime: {e}")))?;
     rt.block_on(async {
-        let aws = Aws::connect(&aws_options(global))
+        let opts = aws_options(global);
+        let aws = Aws::connect(&opts)
             .await
             .map_err(|e| CliError::Aws(e.to_string()))?;
-        let (ev, who) = tokio::join!(read_function(&aws, function), aws.caller());
-        let ev = ev.map_err(|e| CliError::Aws(e.to_string()))?;
+        // Connecting is local (profiles, credentials); the first answer must come within the
+        // budget, and so must the whole read.
+        let (ev, who) = crate::aws::within_budget(&aws.who(), async {
+            let (ev, who) = tokio::join!(read_function(&aws, function), aws.caller());
+            Ok((ev?, who))
+        })
+        .await
+        .map_err(|e| CliError::Aws(e.to_string()))?;
         let who = who.map(|(arn, _)| format!(" as {arn}")).unwrap_or_default();
-        Ok((ev, format!("live account, region {}{who}", aws.region)))
+        // What the account says is shown on a terminal: no control sequence survives.
+        Ok((
+            ev.cleaned(),
+            format!("live account, region {}{who}", aws.region),
+        ))
     })
 }
 

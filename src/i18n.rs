@@ -154,6 +154,10 @@ pub fn ui(key: &'static str, lang: Lang) -> &'static str {
 
 /// Every key the code asks for. The test suite checks that each has all three languages.
 pub const KEYS: &[&str] = &[
+    "ev.what_trust",
+    "ev.invalid_document",
+    "check.unanswered",
+    "check.none_partial",
     "ev.url_auth",
     "ev.role_exists",
     "ev.role_absent",

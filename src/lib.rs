@@ -7,6 +7,7 @@
 //! - [`report`]: text, Markdown and JSON renderings.
 //! - [`i18n`]: languages and the interface's own strings.
 //! - [`redact`]: secret redaction applied to everything printed.
+//! - [`sanitize`]: terminal control sequences removed from untrusted text before it is shown.
 //! - [`cli`]: the command-line front end.
 //! - [`tui`]: the interactive terminal app (actions → update → effects; a pure view).
 
@@ -20,5 +21,6 @@ pub mod policy;
 pub mod recognize;
 pub mod redact;
 pub mod report;
+pub mod sanitize;
 pub mod tree;
 pub mod tui;

@@ -1,6 +1,24 @@
 //! Secret redaction. Pasted text often carries credentials (a `~/.aws/credentials` block, an
-//! `export AWS_SESSION_TOKEN=...` line, a debug dump of request headers). Everything the tool
-//! prints or logs goes through [`redact`] first, so a secret never leaves the process.
+//! `export AWS_SESSION_TOKEN=...` line, a presigned URL, a debug dump of request headers).
+//! Everything the tool prints, exports or logs goes through [`redact`] first, so a secret never
+//! leaves the process.
+//!
+//! What is redacted:
+//! - the value after a secret-bearing name (`aws_secret_access_key = …`, `"SecretAccessKey":
+//!   "…"`, `--secret-access-key=…`, `AWS_SESSION_TOKEN=…`, `X-Amz-Security-Token=…` URL-encoded
+//!   or not, `X-Amz-Signature=…`), whatever its shape;
+//! - a bare secret access key (40 characters of mixed-case base64 with a digit or a symbol),
+//!   also after `word=` and right after an access key id (`AKIA…:KEY`);
+//! - a bare STS session token (its recognizable prefix, or a long base64 run with `/` or `+`);
+//! - any of these cut by a line wrap: the pieces on both sides of the break are redacted.
+//!
+//! Kept: access key IDs (`AKIA…`, they help find the key in IAM), request IDs, ARNs, hex
+//! digests and base64url blobs such as an EC2 encoded authorization message (the user must be
+//! able to decode it).
+//!
+//! The scan is hand-written rather than one regular expression because the decisions need
+//! context a pattern cannot express in linear time: what a run is glued to, and whether the
+//! runs on either side of a line break add up to one secret.
 
 use regex::Regex;
 use std::borrow::Cow;
@@ -9,119 +27,266 @@ use std::sync::LazyLock;
 /// What replaces a secret.
 pub const REDACTED: &str = "[REDACTED]";
 
-/// `key = value` / `"Key": "value"` forms whose value is a secret, whatever its shape.
+/// `name = value` / `"Name": "value"` forms whose value is a secret, whatever its shape. The
+/// value may be URL-encoded (`%2F`). Group 1 is the name, group 3 the value.
 static KEYED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r#"(?i)((?:aws_)?secret_?access_?key|secret[_-]?key|aws_session_token|session_?token|security_?token|x-amz-security-token)(["'`]?\s*[:=]\s*["'`]?)([A-Za-z0-9/+=]{8,})"#,
+        r#"(?i)((?:aws[_-]?)?secret[_-]?(?:access[_-]?)?key|(?:aws[_-]?)?session[_-]?token|security[_-]?token|x-amz-security-token|x-amz-signature)(["'`]?\s*[:=]\s*["'`]?)((?:[A-Za-z0-9/+=]|%[0-9A-Fa-f]{2})+)"#,
     )
     .expect("valid regex")
 });
 
-/// Standalone secret access keys (40 base64 characters) and STS session tokens (long base64
-/// strings with a recognizable prefix).
-static BARE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?:IQoJb3JpZ2lu|FwoGZXIvYXdz|FQoGZXIvYXdz|AgoJb3JpZ2lu)[A-Za-z0-9/+=]{40,}|[A-Za-z0-9/+=]{40,}",
-    )
-    .expect("valid regex")
-});
+/// Prefixes of STS session tokens (base64 of their binary headers).
+const TOKEN_PREFIXES: [&str; 4] = [
+    "IQoJb3JpZ2lu",
+    "FwoGZXIvYXdz",
+    "FQoGZXIvYXdz",
+    "AgoJb3JpZ2lu",
+];
 
-/// Redacts secret access keys and session tokens from `text`.
-///
-/// Access key IDs (`AKIA...`) are identifiers, not secrets, and are kept: they help find the
-/// key in IAM. Request IDs, ARNs, hex digests and base64url blobs (such as an EC2 encoded
-/// authorization message, which the user must be able to decode) are kept too.
+/// A secret access key's length.
+const KEY_LEN: usize = 40;
+
+/// Redacts secret access keys, session tokens and request signatures from `text`.
 pub fn redact(text: &str) -> Cow<'_, str> {
     if text.len() < 8 {
         return Cow::Borrowed(text);
     }
-    // Cheap prefilters keep the common case (no secret) from compiling the patterns.
-    let keyed = if mentions_secret_key(text) {
-        KEYED.replace_all(text, |c: &regex::Captures| {
-            format!("{}{}{}", &c[1], &c[2], REDACTED)
-        })
-    } else {
-        Cow::Borrowed(text)
-    };
-    if !has_long_base64_run(&keyed) {
-        return keyed;
+    let mut spans: Vec<(usize, usize)> = Vec::new();
+    let runs = runs(text);
+    let mut marked = vec![false; runs.len()];
+    // Runs that continue a keyed value across a line break: (run index, the value is an
+    // access key still short of its 40 characters).
+    let mut keyed_tail: Vec<(usize, bool)> = Vec::new();
+    if mentions_secret_name(text) {
+        for c in KEYED.captures_iter(text) {
+            let (name, value) = (&c[1], c.get(3).expect("group 3"));
+            if decoded_len(value.as_str()) < 8 {
+                continue;
+            }
+            spans.push((value.start(), value.end()));
+            // A value that reaches the end of its line may go on after a wrap.
+            let next = runs.partition_point(|r| r.start <= value.end());
+            if next < runs.len() && joined(text, value.end(), runs[next].start) {
+                let key = name.to_ascii_lowercase().contains("key");
+                let short = decoded_len(value.as_str()) < KEY_LEN;
+                keyed_tail.push((next, key && short));
+            }
+        }
     }
-    let mut out = String::new();
-    let mut last = 0;
-    for m in BARE.find_iter(&keyed) {
-        // A run glued to an identifier ("assumed-role/...", "key:...") is part of an ARN or
-        // a name, not a credential.
-        let glued = keyed[..m.start()]
-            .chars()
-            .next_back()
-            .is_some_and(|c| matches!(c, '-' | '_' | ':' | '.' | '@'));
-        if glued || !looks_secret(m.as_str()) {
+    for (i, r) in runs.iter().enumerate() {
+        if !r.glued_before && looks_secret(&text[r.start..r.end]) {
+            marked[i] = true;
+        }
+    }
+    // A secret cut by a wrap: two pieces that are one secret together.
+    for i in 1..runs.len() {
+        let (a, b) = (&runs[i - 1], &runs[i]);
+        if marked[i - 1] || marked[i] || a.glued_before || !joined(text, a.end, b.start) {
             continue;
         }
-        out.push_str(&keyed[last..m.start()]);
+        let whole = format!("{}{}", &text[a.start..a.end], &text[b.start..b.end]);
+        if looks_secret(&whole) {
+            marked[i - 1] = true;
+            marked[i] = true;
+        }
+    }
+    for (i, key_short) in keyed_tail {
+        if key_short || random_looking(&text[runs[i].start..runs[i].end]) {
+            marked[i] = true;
+        }
+    }
+    // A token goes on over the wrap on either side: its neighbours across the line breaks
+    // are pieces of it when they look random.
+    for i in 1..runs.len() {
+        let (a, b) = (&runs[i - 1], &runs[i]);
+        if marked[i - 1]
+            && !marked[i]
+            && is_token_piece(&text[a.start..a.end])
+            && joined(text, a.end, b.start)
+            && random_looking(&text[b.start..b.end])
+        {
+            marked[i] = true;
+        }
+    }
+    for i in (1..runs.len()).rev() {
+        let (a, b) = (&runs[i - 1], &runs[i]);
+        if marked[i]
+            && !marked[i - 1]
+            && is_token_piece(&text[b.start..b.end])
+            && joined(text, a.end, b.start)
+            && random_looking(&text[a.start..a.end])
+        {
+            marked[i - 1] = true;
+        }
+    }
+    spans.extend(
+        runs.iter()
+            .zip(&marked)
+            .filter(|(_, m)| **m)
+            .map(|(r, _)| (r.start, r.end)),
+    );
+    if spans.is_empty() {
+        return Cow::Borrowed(text);
+    }
+    spans.sort_unstable();
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    let mut i = 0;
+    while i < spans.len() {
+        let (s, mut e) = spans[i];
+        i += 1;
+        // Overlapping spans (a keyed value and the runs inside it) become one marker.
+        while i < spans.len() && spans[i].0 <= e {
+            e = e.max(spans[i].1);
+            i += 1;
+        }
+        out.push_str(&text[last..s]);
         out.push_str(REDACTED);
-        last = m.end();
+        last = e;
     }
-    if last == 0 {
-        return keyed;
-    }
-    out.push_str(&keyed[last..]);
+    out.push_str(&text[last..]);
     Cow::Owned(out)
 }
 
+/// A maximal run of base64 characters (`A–Z a–z 0–9 / +`, `%XX` escapes, `=` padding).
+#[derive(Debug, Clone, Copy)]
+struct Run {
+    start: usize,
+    end: usize,
+    /// Right after `-`, `_`, `.`, `@` or `:` (an ARN, a name, a host): not a credential, except
+    /// after an access key id and a colon (`AKIA…:secret`).
+    glued_before: bool,
+}
+
+fn is_b64(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'/' || b == b'+'
+}
+
+/// Every base64 run, in order (a short one matters too: it may be the start of a key that a
+/// wrap cut after one character).
+fn runs(text: &str) -> Vec<Run> {
+    let t = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < t.len() {
+        let at_escape = |j: usize| {
+            t[j] == b'%'
+                && j + 2 < t.len()
+                && t[j + 1].is_ascii_hexdigit()
+                && t[j + 2].is_ascii_hexdigit()
+        };
+        if !is_b64(t[i]) && !at_escape(i) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < t.len() {
+            if is_b64(t[i]) {
+                i += 1;
+            } else if at_escape(i) {
+                i += 3;
+            } else {
+                break;
+            }
+        }
+        // Base64 padding.
+        let mut pad = 0;
+        while i < t.len() && t[i] == b'=' && pad < 2 {
+            i += 1;
+            pad += 1;
+        }
+        let glued_before = start > 0
+            && matches!(t[start - 1], b'-' | b'_' | b'.' | b'@' | b':')
+            && !(t[start - 1] == b':' && after_access_key_id(&text[..start - 1]));
+        out.push(Run {
+            start,
+            end: i,
+            glued_before,
+        });
+    }
+    out
+}
+
+/// Whether `before` ends with an access key id (`AKIA`/`ASIA` and 16 more characters).
+fn after_access_key_id(before: &str) -> bool {
+    let b = before.as_bytes();
+    b.len() >= 20 && {
+        let id = &b[b.len() - 20..];
+        (id.starts_with(b"AKIA") || id.starts_with(b"ASIA"))
+            && id[4..]
+                .iter()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+    }
+}
+
+/// Whether only a line break (and perhaps the start of a `%XX` escape it cut) separates `end`
+/// (the end of one run) from `start` (the next): the text a terminal wrapped.
+fn joined(text: &str, end: usize, start: usize) -> bool {
+    let gap = &text[end..start];
+    // A wrap may cut a `%XX` escape: `%2` + break + `F…`.
+    let gap = match gap.strip_prefix('%') {
+        Some(rest) => rest.trim_start_matches(|c: char| c.is_ascii_hexdigit()),
+        None => gap,
+    };
+    gap == "\n" || gap == "\r\n"
+}
+
+/// Characters a `%XX`-escaped value stands for.
+fn decoded_len(s: &str) -> usize {
+    s.len() - 2 * s.bytes().filter(|&b| b == b'%').count()
+}
+
 /// Whether the text names a secret-bearing key (any case), in one pass.
-fn mentions_secret_key(text: &str) -> bool {
-    static KEYS: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
+fn mentions_secret_name(text: &str) -> bool {
+    static NAMES: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
         aho_corasick::AhoCorasick::builder()
             .ascii_case_insensitive(true)
             .build([
-                "access_key",
-                "accesskey",
-                "secret_key",
-                "secret-key",
-                "secretkey",
-                "_token",
+                "secret",
+                "session_token",
+                "session-token",
                 "sessiontoken",
-                "securitytoken",
+                "security_token",
                 "security-token",
+                "securitytoken",
+                "x-amz-signature",
             ])
             .expect("patterns build")
     });
-    KEYS.is_match(text)
+    NAMES.is_match(text)
 }
 
-/// Whether the text has 40 base64 characters in a row.
-fn has_long_base64_run(text: &str) -> bool {
-    let mut run = 0;
-    for b in text.bytes() {
-        if b.is_ascii_alphanumeric() || b == b'/' || b == b'+' || b == b'=' {
-            run += 1;
-            if run >= 40 {
-                return true;
-            }
-        } else {
-            run = 0;
-        }
+/// A run that is (the start or a piece of) a session token rather than an access key.
+fn is_token_piece(s: &str) -> bool {
+    TOKEN_PREFIXES.iter().any(|p| s.starts_with(p)) || decoded_len(s) > KEY_LEN + 2
+}
+
+/// Random base64 rather than a word: at least 8 characters from two or more of upper case,
+/// lower case, digits and symbols.
+fn random_looking(s: &str) -> bool {
+    if s.len() < 8 {
+        return false;
     }
-    false
+    let classes = [
+        s.bytes().any(|b| b.is_ascii_uppercase()),
+        s.bytes().any(|b| b.is_ascii_lowercase()),
+        s.bytes().any(|b| b.is_ascii_digit()),
+        s.bytes().any(|b| matches!(b, b'/' | b'+' | b'%')),
+    ];
+    classes.iter().filter(|&&c| c).count() >= 2
 }
 
 /// Whether a run of base64 characters is a credential rather than an identifier.
 fn looks_secret(s: &str) -> bool {
-    let session_prefix = [
-        "IQoJb3JpZ2lu",
-        "FwoGZXIvYXdz",
-        "FQoGZXIvYXdz",
-        "AgoJb3JpZ2lu",
-    ]
-    .iter()
-    .any(|p| s.starts_with(p));
-    if session_prefix {
+    if TOKEN_PREFIXES.iter().any(|p| s.starts_with(p)) && s.len() >= 40 {
         return true;
     }
-    // A secret access key is exactly 40 characters of mixed-case base64.
     let core = s.trim_end_matches('=');
-    if core.len() != 40 {
+    if core.contains('%') {
+        return false;
+    }
+    if core.len() != KEY_LEN {
         // Long standard-base64 runs with '/' or '+' are tokens or signatures; base64url blobs
         // (no '/' or '+') such as encoded authorization messages are kept.
         return core.len() > 100 && (core.contains('/') || core.contains('+'));
@@ -131,18 +296,29 @@ fn looks_secret(s: &str) -> bool {
     let lower = count(u8::is_ascii_lowercase);
     let digits = count(u8::is_ascii_digit);
     let symbols = core.bytes().any(|b| b == b'/' || b == b'+');
-    // Random base64 has both cases and digits; a long CamelCase name or a path does not.
-    upper >= 3 && lower >= 3 && digits >= 1 && (symbols || digits >= 2)
+    // Random base64 has both cases and a digit or a symbol; a long CamelCase name, a hex
+    // digest or a path of words does not.
+    upper >= 2 && lower >= 2 && (digits >= 1 || symbols) && !is_camel_words(core)
+}
+
+/// A run made of capitalized words only (`ThisIsALongGeneratedResourceName`), no digits or
+/// symbols: a name, not a key.
+fn is_camel_words(s: &str) -> bool {
+    s.bytes().all(|b| b.is_ascii_alphabetic())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    const KEY: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+
     #[test]
     fn redacts_credentials_file() {
-        let t = "[default]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n";
-        let r = redact(t);
+        let t = format!(
+            "[default]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = {KEY}\n"
+        );
+        let r = redact(&t);
         assert!(!r.contains("wJalrXUtnFEMI"), "{r}");
         assert!(r.contains("aws_secret_access_key = [REDACTED]"));
         assert!(r.contains("AKIAIOSFODNN7EXAMPLE"), "key ids are kept");
@@ -151,7 +327,7 @@ mod tests {
     #[test]
     fn redacts_bare_secret_and_session_token() {
         let token = format!("IQoJb3JpZ2luX2VjEJr{}", "a1B2c3D4".repeat(30));
-        let t = format!("key wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY and token {token} end");
+        let t = format!("key {KEY} and token {token} end");
         let r = redact(&t);
         assert_eq!(r, "key [REDACTED] and token [REDACTED] end");
     }
@@ -165,6 +341,56 @@ mod tests {
     }
 
     #[test]
+    fn redacts_after_a_word_and_equals_and_after_a_key_id() {
+        for pre in [
+            "secret=",
+            "key=",
+            "MY_APP_SECRET=",
+            "--secret-access-key=",
+            "AKIAIOSFODNN7EXAMPLE:",
+        ] {
+            let t = format!("run with {pre}{KEY} now");
+            let r = redact(&t);
+            assert!(!r.contains("wJalrXUtnFEMI"), "{pre}: {r}");
+            assert!(r.contains("now"), "{r}");
+        }
+        assert!(
+            redact(&format!("AKIAIOSFODNN7EXAMPLE:{KEY}")).starts_with("AKIAIOSFODNN7EXAMPLE:")
+        );
+    }
+
+    #[test]
+    fn redacts_url_encoded_tokens_and_signatures() {
+        let t = "https://b.s3.amazonaws.com/k?X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20240101%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Security-Token=IQoJb3JpZ2luX2VjEJr%2F%2F%2F%2FwEaCXVzLWVhc3QtMSJHMEUCIQD6abcdefghijk%2Bl%3D%3D&X-Amz-Signature=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef&x=1";
+        let r = redact(t);
+        assert!(!r.contains("wEaCXVzLWVhc3Qt"), "{r}");
+        assert!(!r.contains("0123456789abcdef0123"), "{r}");
+        assert!(r.contains("X-Amz-Credential=AKIAIOSFODNN7EXAMPLE"), "{r}");
+        assert!(r.ends_with("&x=1"), "{r}");
+    }
+
+    #[test]
+    fn redacts_a_key_cut_by_a_wrap() {
+        for at in 1..KEY.len() {
+            let (a, b) = KEY.split_at(at);
+            for t in [
+                format!("the key {a}\n{b} was used"),
+                format!("aws_secret_access_key = {a}\n{b}\nregion = us-east-1"),
+            ] {
+                let r = redact(&t);
+                for w in KEY.as_bytes().windows(16) {
+                    let w = std::str::from_utf8(w).expect("ascii");
+                    assert!(!r.contains(w), "{at}: {r}");
+                }
+                assert!(
+                    r.contains("region = us-east-1") || r.contains("was used"),
+                    "{r}"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn keeps_identifiers() {
         let t = "Request ID: 8a953b98-4508-4852-b4b8-98fd540dbaf8 sha 0123456789abcdef0123456789abcdef01234567 arn:aws:lambda:us-east-1:123456789012:function:my-function";
         assert_eq!(redact(t), t);
@@ -173,5 +399,7 @@ mod tests {
             "Ab_c-D".repeat(60)
         );
         assert_eq!(redact(&encoded), encoded);
+        let names = "stack ThisIsAVeryLongGeneratedResourceNameXY\nregion us-east-1";
+        assert_eq!(redact(names), names);
     }
 }

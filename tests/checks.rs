@@ -60,7 +60,22 @@ fn demo_findings_are_exactly_the_planted_defects() {
                 "{name}: {text}"
             );
         }
-        let expected_exit = if ids.iter().any(|i| *i != "resource.cross_account") {
+        // audit-trail's function policy could not be read: the checks that need it are
+        // unanswered, never silently passed, and the function is not called healthy.
+        let unanswered: Vec<&str> = r.unanswered.iter().map(|u| u.id).collect();
+        let expected_unanswered: &[&str] = if *name == "audit-trail" {
+            &[
+                "resource.public",
+                "resource.confused_deputy",
+                "resource.cross_account",
+            ]
+        } else {
+            &[]
+        };
+        assert_eq!(unanswered, expected_unanswered, "{name}");
+        let expected_exit = if ids.iter().any(|i| *i != "resource.cross_account")
+            || !expected_unanswered.is_empty()
+        {
             1
         } else {
             0

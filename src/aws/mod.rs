@@ -30,14 +30,28 @@ pub struct AwsOptions {
     pub endpoint_url: Option<String>,
 }
 
+/// The longest a person waits for AWS in one step (connecting and the first answer, or one
+/// function's reads): retries and the SDK's own timeouts fit inside it.
+pub const WAIT_BUDGET: Duration = Duration::from_secs(15);
+
 #[derive(Debug, Error)]
 pub enum AwsError {
     #[error("no region: pass --region or set AWS_REGION (or a region in your AWS profile)")]
     NoRegion,
     #[error("no AWS credentials: {0} (run `aws configure` or `aws sso login`, or set AWS_PROFILE)")]
     NoCredentials(String),
+    #[error(
+        "profile {0} is not in your AWS config or credentials file (see `aws configure list-profiles`)"
+    )]
+    UnknownProfile(String),
+    #[error(
+        "--endpoint-url: not a URL ({0}); give one like https://lambda.us-east-1.amazonaws.com"
+    )]
+    BadEndpoint(String),
     #[error("loading the AWS configuration took too long (a profile or SSO that does not answer?)")]
     ConfigTimeout,
+    #[error("{0} did not answer within {1} s")]
+    NoAnswer(String, u64),
     #[error("function {0} not found in {1}")]
     NoFunction(String, String),
     #[error("could not read function {0}: access denied (needs lambda:GetFunctionConfiguration)")]
@@ -46,6 +60,55 @@ pub enum AwsError {
     Unreachable(String),
     #[error("AWS call {0} failed: {1}")]
     Call(&'static str, String),
+}
+
+impl AwsError {
+    /// Whether the endpoint did not answer (as opposed to answering with an error).
+    pub fn no_answer(&self) -> bool {
+        matches!(self, AwsError::NoAnswer(..) | AwsError::Unreachable(_))
+    }
+}
+
+/// Runs `fut` within [`WAIT_BUDGET`]; past it, says who did not answer.
+pub async fn within_budget<T>(
+    who: &str,
+    fut: impl std::future::Future<Output = Result<T, AwsError>>,
+) -> Result<T, AwsError> {
+    match tokio::time::timeout(WAIT_BUDGET, fut).await {
+        Ok(r) => r,
+        Err(_) => Err(AwsError::NoAnswer(
+            crate::sanitize::quoted(who),
+            WAIT_BUDGET.as_secs(),
+        )),
+    }
+}
+
+/// An endpoint URL as the SDK needs it: http or https, with a host.
+fn check_endpoint(url: &str) -> Result<(), AwsError> {
+    let bad = || AwsError::BadEndpoint(crate::sanitize::quoted(url));
+    let parsed = url::Url::parse(url.trim()).map_err(|_| bad())?;
+    if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none_or(str::is_empty) {
+        return Err(bad());
+    }
+    Ok(())
+}
+
+/// A profile named on the command line or in AWS_PROFILE must exist: otherwise the SDK would
+/// quietly use other credentials (the environment's) and read another account.
+async fn check_profile(name: &str) -> Result<(), AwsError> {
+    let set = aws_config::profile::load(
+        &aws_types::os_shim_internal::Fs::real(),
+        &aws_types::os_shim_internal::Env::real(),
+        &aws_runtime::env_config::file::EnvConfigFiles::default(),
+        None,
+    )
+    .await;
+    match set {
+        Ok(set) if set.get_profile(name).is_some() => Ok(()),
+        // No config files at all: only the default profile can be meant.
+        Err(_) | Ok(_) if name == "default" => Ok(()),
+        _ => Err(AwsError::UnknownProfile(crate::sanitize::quoted(name))),
+    }
 }
 
 /// Clients for one account and region.
@@ -83,15 +146,23 @@ impl Aws {
     /// Loads the configuration (profiles, SSO, environment, `AWS_ENDPOINT_URL`) with bounded
     /// timeouts and the SDK's standard retry, and checks that credentials resolve.
     pub async fn connect(opts: &AwsOptions) -> Result<Aws, AwsError> {
+        let endpoint = opts.endpoint_url.clone().or_else(|| {
+            std::env::var("AWS_ENDPOINT_URL")
+                .ok()
+                .filter(|e| !e.is_empty())
+        });
+        if let Some(e) = &endpoint {
+            check_endpoint(e)?;
+        }
+        let profile = opts
+            .profile
+            .clone()
+            .or_else(|| std::env::var("AWS_PROFILE").ok().filter(|p| !p.is_empty()));
+        if let Some(p) = &profile {
+            check_profile(p).await?;
+        }
         let mut loader = aws_config::defaults(BehaviorVersion::latest())
-            .timeout_config(
-                TimeoutConfig::builder()
-                    .connect_timeout(Duration::from_secs(3))
-                    .read_timeout(Duration::from_secs(10))
-                    .operation_attempt_timeout(Duration::from_secs(10))
-                    .operation_timeout(Duration::from_secs(25))
-                    .build(),
-            )
+            .timeout_config(timeout_config())
             .retry_config(retry_config());
         if let Some(p) = &opts.profile {
             loader = loader.profile_name(p);
@@ -119,16 +190,47 @@ impl Aws {
                     "resolving credentials timed out".into(),
                 ));
             }
-            Ok(Err(e)) => return Err(AwsError::NoCredentials(one_line(&e.to_string()))),
+            Ok(Err(e)) => {
+                tracing::warn!(error = %aws_smithy_types::error::display::DisplayErrorContext(&e), "credentials");
+                return Err(AwsError::NoCredentials(crate::sanitize::line(
+                    &e.to_string(),
+                    read::MAX_REASON,
+                )));
+            }
             Ok(Ok(_)) => {}
         }
         let mut aws = Aws::from_sdk_config(&cfg);
         aws.region = region;
-        aws.endpoint = opts
+        aws.endpoint = endpoint;
+        Ok(aws)
+    }
+
+    /// Connects and asks who we are, within [`WAIT_BUDGET`]: an endpoint that does not answer
+    /// is an error here, not an unknown caller later. A refused GetCallerIdentity leaves the
+    /// caller unknown.
+    pub async fn connect_and_identify(
+        opts: &AwsOptions,
+    ) -> Result<(Aws, Option<(String, String)>), AwsError> {
+        let who = opts
             .endpoint_url
             .clone()
-            .or_else(|| std::env::var("AWS_ENDPOINT_URL").ok());
-        Ok(aws)
+            .unwrap_or_else(|| "AWS".to_string());
+        within_budget(&who, async {
+            let aws = Aws::connect(opts).await?;
+            match aws.caller().await {
+                Ok(c) => Ok((aws, Some(c))),
+                Err(e) if e.no_answer() => Err(e),
+                Err(_) => Ok((aws, None)),
+            }
+        })
+        .await
+    }
+
+    /// Who did not answer, for messages: the endpoint URL, or AWS in the region.
+    pub fn who(&self) -> String {
+        self.endpoint
+            .clone()
+            .unwrap_or_else(|| format!("AWS ({})", self.region))
     }
 
     /// Clients built elsewhere (tests use mocked ones). Each client must carry
@@ -206,15 +308,21 @@ pub fn retry_config() -> RetryConfig {
     RetryConfig::standard().with_max_attempts(3)
 }
 
+/// Per-call limits that keep a call, with its retries, inside [`WAIT_BUDGET`]: 3 s to connect,
+/// 5 s to the first byte of an answer, 12 s for the whole operation.
+pub fn timeout_config() -> TimeoutConfig {
+    TimeoutConfig::builder()
+        .connect_timeout(Duration::from_secs(3))
+        .read_timeout(Duration::from_secs(5))
+        .operation_attempt_timeout(Duration::from_secs(5))
+        .operation_timeout(Duration::from_secs(12))
+        .build()
+}
+
 /// The interceptor that records every operation in `calls` and refuses anything that is not a
 /// read before it is sent. Every client lambda-doctor builds carries it.
 pub fn read_only_guard(
     calls: &CallLog,
 ) -> impl aws_smithy_runtime_api::client::interceptors::Intercept + 'static {
     guard::ReadOnly { log: calls.clone() }
-}
-
-/// The first line of an error, without the SDK's nested context.
-pub(crate) fn one_line(s: &str) -> String {
-    s.lines().next().unwrap_or(s).trim().to_string()
 }

@@ -8,7 +8,7 @@
 //!
 //! Managed documents are cached per run, so a policy seen before costs no round trip.
 
-use super::{Aws, AwsError, one_line};
+use super::{Aws, AwsError};
 use crate::evidence::{
     EventSourceMapping, FunctionConfig, FunctionEvidence, FunctionUrl, Read, RoleEvidence,
     RolePolicy, VpcConfig,
@@ -29,22 +29,33 @@ fn classify<E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static>
     op: &'static str,
     e: &SdkError<E, HttpResponse>,
 ) -> Fail {
+    // The full error, for the log; the user gets one line.
+    tracing::warn!(
+        operation = op,
+        error = %aws_smithy_types::error::display::DisplayErrorContext(e),
+        "AWS call failed"
+    );
     match e {
         SdkError::DispatchFailure(d) => {
-            return Fail::Other(AwsError::Unreachable(format!(
-                "{op}: {}",
-                d.as_connector_error()
-                    .map(|c| {
-                        let full =
-                            aws_smithy_types::error::display::DisplayErrorContext(c).to_string();
-                        let readable = full.split(" (ConnectorError").next().unwrap_or(&full);
-                        one_line(readable).chars().take(200).collect::<String>()
-                    })
-                    .unwrap_or_else(|| "dispatch failure".into())
-            )));
+            let why = match d.as_connector_error() {
+                Some(c) if c.is_timeout() => "no answer in time".to_string(),
+                Some(c) if c.is_io() => {
+                    // "Connection refused", "dns error", ... without the SDK's context.
+                    let full = aws_smithy_types::error::display::DisplayErrorContext(c).to_string();
+                    connector_reason(&full)
+                }
+                Some(_) | None => "the connection failed".to_string(),
+            };
+            return Fail::Other(AwsError::Unreachable(format!("{op}: {why}")));
         }
         SdkError::TimeoutError(_) => {
             return Fail::Other(AwsError::Unreachable(format!("{op}: no answer in time")));
+        }
+        SdkError::ConstructionFailure(_) => {
+            return Fail::Other(AwsError::Call(
+                op,
+                "the request could not be built (check --endpoint-url and --region)".into(),
+            ));
         }
         _ => {}
     }
@@ -64,17 +75,62 @@ fn classify<E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static>
         // A refusal whose body the SDK could not parse (a proxy, or an endpoint answering
         // in another protocol) is still a refusal.
         None if e.raw_response().is_some_and(|r| r.status().as_u16() == 403) => Fail::Denied,
-        code => Fail::Other(AwsError::Call(
-            op,
-            match (code, e.message()) {
-                (Some(c), Some(m)) => format!("{c}: {}", one_line(m)),
-                (Some(c), None) => c.to_string(),
-                _ => {
-                    one_line(&aws_smithy_types::error::display::DisplayErrorContext(e).to_string())
-                }
-            },
-        )),
+        _ => Fail::Other(AwsError::Call(op, describe(e))),
     }
+}
+
+/// What an answer that is neither a success nor a refusal said, as a person reads it: the
+/// error code and message when AWS gave them, else the HTTP status, never the SDK's dump.
+fn describe<E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static>(
+    e: &SdkError<E, HttpResponse>,
+) -> String {
+    let s = match (e.code(), e.message()) {
+        (Some(c), Some(m)) => format!("{c}: {m}"),
+        (Some(c), None) => c.to_string(),
+        _ => match e.raw_response() {
+            Some(r) => {
+                let code = r.status().as_u16();
+                let reason = http_reason(code);
+                format!("the endpoint answered HTTP {code}{reason}")
+            }
+            None => match e {
+                SdkError::ResponseError(_) => "the answer could not be read".to_string(),
+                _ => "the call failed".to_string(),
+            },
+        },
+    };
+    crate::sanitize::line(&s, MAX_REASON)
+}
+
+/// The longest reason an error line carries (the rest is in the log).
+pub(super) const MAX_REASON: usize = 160;
+
+/// " (internal error)" for 500, ...: what an HTTP status means, for the usual ones.
+fn http_reason(code: u16) -> &'static str {
+    match code {
+        400 => " (bad request)",
+        401 => " (not authenticated)",
+        404 => " (not found: is --endpoint-url right?)",
+        408 => " (request timeout)",
+        429 => " (too many requests: throttled)",
+        500 => " (internal error)",
+        502 => " (bad gateway)",
+        503 => " (service unavailable)",
+        504 => " (gateway timeout)",
+        _ => "",
+    }
+}
+
+/// The useful part of a connector error's text: its innermost cause ("Connection refused").
+fn connector_reason(full: &str) -> String {
+    let inner = full
+        .rsplit(": ")
+        .next()
+        .unwrap_or(full)
+        .split(" (os error")
+        .next()
+        .unwrap_or(full);
+    crate::sanitize::line(inner, MAX_REASON)
 }
 
 /// An error that stops the whole read.
@@ -145,8 +201,10 @@ pub async fn read_function(aws: &Aws, function: &str) -> Result<FunctionEvidence
         Ok(c) => c,
         Err(e) => {
             return Err(match classify("lambda:GetFunctionConfiguration", &e) {
-                Fail::NotFound => AwsError::NoFunction(function.to_string(), aws.region.clone()),
-                Fail::Denied => AwsError::FunctionDenied(function.to_string()),
+                Fail::NotFound => {
+                    AwsError::NoFunction(crate::sanitize::quoted(function), aws.region.clone())
+                }
+                Fail::Denied => AwsError::FunctionDenied(crate::sanitize::quoted(function)),
                 Fail::Other(err) => err,
             });
         }

@@ -21,6 +21,11 @@ pub enum Known<T> {
     Unreadable {
         needs: String,
     },
+    /// It was read but is not a valid policy document; `error` says where (a JSON path) and
+    /// why.
+    Invalid {
+        error: String,
+    },
 }
 
 impl<T> Known<T> {
@@ -30,7 +35,91 @@ impl<T> Known<T> {
             _ => None,
         }
     }
+
+    /// The value (`None` when absent), or why the document cannot be used.
+    fn need(&self, document: Document) -> Result<Option<&T>, Unknown> {
+        match self {
+            Known::Value(v) => Ok(Some(v)),
+            Known::Absent => Ok(None),
+            Known::Unreadable { needs } => Err(Unknown {
+                document,
+                cause: Cause::Denied {
+                    needs: needs.clone(),
+                },
+            }),
+            Known::Invalid { error } => Err(Unknown {
+                document,
+                cause: Cause::Invalid {
+                    error: error.clone(),
+                },
+            }),
+        }
+    }
 }
+
+/// A document a check reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Document {
+    Role,
+    TrustPolicy,
+    RolePolicies,
+    Boundary,
+    ResourcePolicy,
+    KeyPolicy,
+}
+
+impl Document {
+    /// The ui key that names it.
+    pub fn key(self) -> &'static str {
+        match self {
+            Document::Role => "ev.what_role",
+            Document::TrustPolicy => "ev.what_trust",
+            Document::RolePolicies => "ev.what_role_policies",
+            Document::Boundary => "ev.what_boundary",
+            Document::ResourcePolicy => "ev.what_resource_policy",
+            Document::KeyPolicy => "ev.what_key_policy",
+        }
+    }
+}
+
+/// Why a document cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Cause {
+    /// The read was refused; `needs` is the permission.
+    Denied { needs: String },
+    /// Not a valid policy document; `error` has the JSON path of the defect.
+    Invalid { error: String },
+}
+
+/// A document a check needed and could not use.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Unknown {
+    pub document: Document,
+    pub cause: Cause,
+}
+
+/// A check that the documents could not answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Unanswered {
+    pub id: &'static str,
+    #[serde(flatten)]
+    pub why: Unknown,
+}
+
+/// What one check says about a function.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Answer {
+    Outcome(Outcome),
+    /// The check is about something this function does not have (no VPC, no key, ...).
+    NotApplicable,
+    Unanswered(Unanswered),
+}
+
+/// A check's result before it is named: an outcome, not applicable (`Ok(None)`), or the
+/// document that stopped it.
+type Checked = Result<Option<Outcome>, Unknown>;
 
 /// A policy with the name it is known by (managed policy ARN, inline policy name).
 #[derive(Debug, Clone, PartialEq)]
@@ -139,9 +228,28 @@ impl FunctionDocs {
         )
     }
 
-    /// Runs one check; `None` when the documents cannot tell (a read was refused, or the
-    /// check does not apply to this function).
+    /// Runs one check; `None` when the documents cannot tell (a read was refused, a document
+    /// is invalid, or the check does not apply to this function).
     pub fn run(&self, id: &str) -> Option<Outcome> {
+        match self.answer(id) {
+            Answer::Outcome(o) => Some(o),
+            _ => None,
+        }
+    }
+
+    /// Runs one check and says why when it cannot.
+    pub fn answer(&self, id: &str) -> Answer {
+        match self.checked(id) {
+            Ok(Some(o)) => Answer::Outcome(o),
+            Ok(None) => Answer::NotApplicable,
+            Err(why) => match IDS.iter().find(|k| **k == id) {
+                Some(id) => Answer::Unanswered(Unanswered { id, why }),
+                None => Answer::NotApplicable,
+            },
+        }
+    }
+
+    fn checked(&self, id: &str) -> Checked {
         match id {
             "role.missing" => self.role_missing(),
             "role.trust" => self.role_trust(),
@@ -160,7 +268,7 @@ impl FunctionDocs {
             }
             "role.vpc" => {
                 if !self.vpc {
-                    return None;
+                    return Ok(None);
                 }
                 self.role_allows(
                     "role.vpc",
@@ -175,12 +283,15 @@ impl FunctionDocs {
             "role.event_source" => {
                 let mut needed: Vec<(String, String)> = Vec::new();
                 for arn in &self.event_source_arns {
-                    for a in poll_actions(arn)? {
+                    let Some(actions) = poll_actions(arn) else {
+                        return Ok(None);
+                    };
+                    for a in actions {
                         needed.push((a.to_string(), arn.clone()));
                     }
                 }
                 if needed.is_empty() {
-                    return None;
+                    return Ok(None);
                 }
                 let refs: Vec<(&str, &str)> = needed
                     .iter()
@@ -190,7 +301,9 @@ impl FunctionDocs {
             }
             "role.kms" => self.role_kms(),
             "role.dead_letter" => {
-                let target = self.dead_letter_arn.clone()?;
+                let Some(target) = self.dead_letter_arn.clone() else {
+                    return Ok(None);
+                };
                 let action = if target.contains(":sns:") {
                     "sns:Publish"
                 } else {
@@ -207,16 +320,18 @@ impl FunctionDocs {
             "resource.public" => self.resource_public(),
             "resource.confused_deputy" => self.confused_deputy(),
             "resource.url_public" => {
-                let t = self.url_auth_type.as_deref()?;
-                Some(Outcome {
+                let Some(t) = self.url_auth_type.as_deref() else {
+                    return Ok(None);
+                };
+                Ok(Some(Outcome {
                     id: "resource.url_public",
                     failed: t.eq_ignore_ascii_case("NONE"),
                     severity: Severity::Warning,
                     evidence: vec![self.say("ev.url_auth", &[("type", t)])],
-                })
+                }))
             }
             "resource.cross_account" => self.cross_account(),
-            _ => None,
+            _ => Ok(None),
         }
     }
 
@@ -225,25 +340,35 @@ impl FunctionDocs {
         IDS.iter().filter_map(|id| self.run(id)).collect()
     }
 
-    fn role_missing(&self) -> Option<Outcome> {
-        let (failed, line) = match &self.role {
-            Known::Value(r) => (false, self.say("ev.role_exists", &[("arn", &r.arn)])),
-            Known::Absent => (true, self.say("ev.role_absent", &[])),
-            // Unknown is not missing: the question stays open (the report lists the read
-            // that was refused).
-            Known::Unreadable { .. } => return None,
+    /// Every check's answer, in [`IDS`] order (not-applicable ones left out).
+    pub fn answers(&self) -> Vec<Answer> {
+        IDS.iter()
+            .map(|id| self.answer(id))
+            .filter(|a| *a != Answer::NotApplicable)
+            .collect()
+    }
+
+    fn role_missing(&self) -> Checked {
+        // Unknown is not missing: the question stays open, with the read that was refused.
+        let (failed, line) = match self.role.need(Document::Role)? {
+            Some(r) => (false, self.say("ev.role_exists", &[("arn", &r.arn)])),
+            None => (true, self.say("ev.role_absent", &[])),
         };
-        Some(Outcome {
+        Ok(Some(Outcome {
             id: "role.missing",
             failed,
             severity: Severity::Error,
             evidence: vec![line],
-        })
+        }))
     }
 
-    fn role_trust(&self) -> Option<Outcome> {
-        let role = self.role.value()?;
-        let trust = role.trust.value()?.clone();
+    fn role_trust(&self) -> Checked {
+        let Some(role) = self.role.need(Document::Role)? else {
+            return Ok(None);
+        };
+        let Some(trust) = role.trust.need(Document::TrustPolicy)?.cloned() else {
+            return Ok(None);
+        };
         let set = PolicySet {
             resource: Some(trust),
             ..PolicySet::default()
@@ -264,7 +389,7 @@ impl FunctionDocs {
             ContextValue::One(self.function_arn.clone()),
         );
         let ev = decide(&set, &req);
-        Some(Outcome {
+        Ok(Some(Outcome {
             id: "role.trust",
             failed: ev.decision != Decision::Allowed,
             severity: Severity::Error,
@@ -281,7 +406,7 @@ impl FunctionDocs {
                 &[],
                 self.lang,
             )],
-        })
+        }))
     }
 
     /// The role's identity side (policies and boundary) evaluated for each (action, resource).
@@ -290,8 +415,10 @@ impl FunctionDocs {
         id: &'static str,
         severity: Severity,
         needed: &[(&str, &str)],
-    ) -> Option<Outcome> {
-        let role = self.role.value()?;
+    ) -> Checked {
+        let Some(role) = self.role.need(Document::Role)? else {
+            return Ok(None);
+        };
         let set = self.role_set(role)?;
         let names = self.names(role);
         let session = self.session(role);
@@ -317,17 +444,21 @@ impl FunctionDocs {
                 self.lang,
             ));
         }
-        Some(Outcome {
+        Ok(Some(Outcome {
             id,
             failed,
             severity,
             evidence,
-        })
+        }))
     }
 
-    fn role_kms(&self) -> Option<Outcome> {
-        let key = self.kms_key_arn.clone()?;
-        let role = self.role.value()?;
+    fn role_kms(&self) -> Checked {
+        let Some(key) = self.kms_key_arn.clone() else {
+            return Ok(None);
+        };
+        let Some(role) = self.role.need(Document::Role)? else {
+            return Ok(None);
+        };
         let mut set = self.role_set(role)?;
         let assumed = match &self.kms_key_policy {
             Some(Known::Value(p)) => {
@@ -335,12 +466,16 @@ impl FunctionDocs {
                 None
             }
             Some(Known::Absent) => {
-                return Some(Outcome {
+                return Ok(Some(Outcome {
                     id: "role.kms",
                     failed: true,
                     severity: Severity::Error,
                     evidence: vec![self.say("ev.key_absent", &[("key", &key)])],
-                });
+                }));
+            }
+            Some(invalid @ Known::Invalid { .. }) => {
+                invalid.need(Document::KeyPolicy)?;
+                None
             }
             Some(Known::Unreadable { needs }) => {
                 Some(self.say("ev.key_policy_unreadable", &[("needs", needs)]))
@@ -356,7 +491,7 @@ impl FunctionDocs {
                         "Action": "kms:*", "Resource": "*"}]}),
                     "$",
                 )
-                .ok()?,
+                .expect("the default key policy is valid"),
             );
         }
         let req = Request::new(
@@ -375,22 +510,25 @@ impl FunctionDocs {
             self.lang,
         )];
         evidence.extend(assumed);
-        Some(Outcome {
+        Ok(Some(Outcome {
             id: "role.kms",
             failed: ev.decision != Decision::Allowed,
             severity: Severity::Error,
             evidence,
-        })
+        }))
     }
 
-    fn role_set(&self, role: &RoleDocs) -> Option<PolicySet> {
-        let policies = role.policies.value()?;
-        let boundary = match &role.boundary {
-            Known::Value(b) => b.as_ref().map(|n| n.policy.clone()),
-            Known::Absent => None,
-            Known::Unreadable { .. } => return None,
-        };
-        Some(PolicySet {
+    fn role_set(&self, role: &RoleDocs) -> Result<PolicySet, Unknown> {
+        let policies = role
+            .policies
+            .need(Document::RolePolicies)?
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        let boundary = role
+            .boundary
+            .need(Document::Boundary)?
+            .and_then(|b| b.as_ref().map(|n| n.policy.clone()));
+        Ok(PolicySet {
             identity: policies.iter().map(|p| p.policy.clone()).collect(),
             boundary,
             ..PolicySet::default()
@@ -405,19 +543,17 @@ impl FunctionDocs {
             .unwrap_or_default()
     }
 
-    fn role_boundary(&self) -> Option<Outcome> {
-        let role = self.role.value()?;
-        let b = match &role.boundary {
-            Known::Value(Some(b)) => b,
-            Known::Value(None) | Known::Absent => {
-                return Some(Outcome {
-                    id: "role.boundary",
-                    failed: false,
-                    severity: Severity::Error,
-                    evidence: vec![self.say("ev.no_boundary", &[])],
-                });
-            }
-            Known::Unreadable { .. } => return None,
+    fn role_boundary(&self) -> Checked {
+        let Some(role) = self.role.need(Document::Role)? else {
+            return Ok(None);
+        };
+        let Some(Some(b)) = role.boundary.need(Document::Boundary)? else {
+            return Ok(Some(Outcome {
+                id: "role.boundary",
+                failed: false,
+                severity: Severity::Error,
+                evidence: vec![self.say("ev.no_boundary", &[])],
+            }));
         };
         let mut blocked = Vec::new();
         for id in [
@@ -438,17 +574,21 @@ impl FunctionDocs {
         if !failed {
             blocked.push(self.say("ev.boundary_ok", &[("name", &b.name)]));
         }
-        Some(Outcome {
+        Ok(Some(Outcome {
             id: "role.boundary",
             failed,
             severity: Severity::Error,
             evidence: blocked,
-        })
+        }))
     }
 
-    fn deprecated(&self) -> Option<Outcome> {
-        let role = self.role.value()?;
-        let arns = role.attached_arns.value()?;
+    fn deprecated(&self) -> Checked {
+        let Some(role) = self.role.need(Document::Role)? else {
+            return Ok(None);
+        };
+        let Some(arns) = role.attached_arns.need(Document::RolePolicies)? else {
+            return Ok(None);
+        };
         let old: Vec<&String> = arns
             .iter()
             .filter(|a| {
@@ -456,7 +596,7 @@ impl FunctionDocs {
                     || a.ends_with("policy/AWSLambdaReadOnlyAccess")
             })
             .collect();
-        Some(Outcome {
+        Ok(Some(Outcome {
             id: "policy.deprecated",
             failed: !old.is_empty(),
             severity: Severity::Warning,
@@ -467,23 +607,23 @@ impl FunctionDocs {
                     .map(|a| self.say("ev.deprecated", &[("arn", a)]))
                     .collect()
             },
-        })
+        }))
     }
 
-    fn allow_statements(&self) -> Option<Vec<&Statement>> {
-        match &self.resource_policy {
-            Known::Value(p) => Some(
+    fn allow_statements(&self) -> Result<Vec<&Statement>, Unknown> {
+        Ok(self
+            .resource_policy
+            .need(Document::ResourcePolicy)?
+            .map(|p| {
                 p.statements
                     .iter()
                     .filter(|s| s.effect == crate::policy::Effect::Allow)
-                    .collect(),
-            ),
-            Known::Absent => Some(vec![]),
-            Known::Unreadable { .. } => None,
-        }
+                    .collect()
+            })
+            .unwrap_or_default())
     }
 
-    fn resource_public(&self) -> Option<Outcome> {
+    fn resource_public(&self) -> Checked {
         let stmts = self.allow_statements()?;
         let public: Vec<String> = stmts
             .iter()
@@ -492,7 +632,7 @@ impl FunctionDocs {
             })
             .map(|s| describe(s, self.lang))
             .collect();
-        Some(Outcome {
+        Ok(Some(Outcome {
             id: "resource.public",
             failed: !public.is_empty(),
             severity: Severity::Error,
@@ -504,10 +644,10 @@ impl FunctionDocs {
                     .map(|d| self.say("ev.public", &[("statement", d)]))
                     .collect()
             },
-        })
+        }))
     }
 
-    fn confused_deputy(&self) -> Option<Outcome> {
+    fn confused_deputy(&self) -> Checked {
         let stmts = self.allow_statements()?;
         let open: Vec<String> = stmts
             .iter()
@@ -524,7 +664,7 @@ impl FunctionDocs {
             })
             .map(|s| describe(s, self.lang))
             .collect();
-        Some(Outcome {
+        Ok(Some(Outcome {
             id: "resource.confused_deputy",
             failed: !open.is_empty(),
             severity: Severity::Warning,
@@ -535,10 +675,10 @@ impl FunctionDocs {
                     .map(|d| self.say("ev.deputy_open", &[("statement", d)]))
                     .collect()
             },
-        })
+        }))
     }
 
-    fn cross_account(&self) -> Option<Outcome> {
+    fn cross_account(&self) -> Checked {
         let stmts = self.allow_statements()?;
         let me = self.account().to_string();
         let mut others = Vec::new();
@@ -564,7 +704,7 @@ impl FunctionDocs {
                 }
             }
         }
-        Some(Outcome {
+        Ok(Some(Outcome {
             id: "resource.cross_account",
             failed: !others.is_empty(),
             severity: Severity::Info,
@@ -573,7 +713,7 @@ impl FunctionDocs {
             } else {
                 others
             },
-        })
+        }))
     }
 }
 

@@ -1,7 +1,7 @@
 //! `check` results with their fixes: each failed check is paired with the decision tree's fix
 //! for it, filled in with the function's own ARNs; text, Markdown and JSON renderings.
 
-use super::{Outcome, Severity};
+use super::{Answer, Cause, Outcome, Severity, Unanswered};
 use crate::evidence::FunctionEvidence;
 use crate::i18n::{Lang, fill, ui};
 use crate::report::{Style, wrap};
@@ -35,6 +35,8 @@ pub struct CheckReport {
     pub findings: Vec<CheckFinding>,
     pub passed: Vec<&'static str>,
     pub unreadable: Vec<String>,
+    /// Checks the documents could not answer (a document unreadable or invalid).
+    pub unanswered: Vec<Unanswered>,
     pub source: String,
 }
 
@@ -44,12 +46,16 @@ impl CheckReport {
         let docs = ev.docs_in(lang);
         let mut findings = Vec::new();
         let mut passed = Vec::new();
-        for o in docs.run_all() {
-            if o.failed {
-                let fix = fix_for(tree, &o, ev, lang);
-                findings.push(CheckFinding { outcome: o, fix });
-            } else {
-                passed.push(o.id);
+        let mut unanswered = Vec::new();
+        for a in docs.answers() {
+            match a {
+                Answer::Outcome(o) if o.failed => {
+                    let fix = fix_for(tree, &o, ev, lang);
+                    findings.push(CheckFinding { outcome: o, fix });
+                }
+                Answer::Outcome(o) => passed.push(o.id),
+                Answer::Unanswered(u) => unanswered.push(u),
+                Answer::NotApplicable => {}
             }
         }
         CheckReport {
@@ -57,17 +63,38 @@ impl CheckReport {
             findings,
             passed,
             unreadable: ev.unreadable_in(lang),
+            unanswered,
             source: source.to_string(),
         }
     }
 
-    /// Exit code: 1 when any error or warning was found.
+    /// Exit code: 1 when any error or warning was found, or when a check could not be
+    /// answered (the function is then not known to be healthy).
     pub fn exit_code(&self) -> i32 {
         let serious = self
             .findings
             .iter()
             .any(|f| matches!(f.outcome.severity, Severity::Error | Severity::Warning));
-        if serious { 1 } else { 0 }
+        if serious || !self.unanswered.is_empty() {
+            1
+        } else {
+            0
+        }
+    }
+}
+
+/// Why a check could not be answered, in `lang`.
+pub fn unanswered_reason(u: &Unanswered, lang: Lang) -> String {
+    let what = ui(u.why.document.key(), lang);
+    match &u.why.cause {
+        Cause::Denied { needs } => fill(
+            ui("ev.could_not_read", lang),
+            &[("what", what), ("needs", needs)],
+        ),
+        Cause::Invalid { error } => fill(
+            ui("ev.invalid_document", lang),
+            &[("what", what), ("error", error)],
+        ),
     }
 }
 
@@ -360,6 +387,12 @@ pub fn json(r: &CheckReport, lang: Lang) -> String {
         })).collect::<Vec<_>>(),
         "passed": r.passed,
         "unreadable": r.unreadable,
+        "unanswered": r.unanswered.iter().map(|u| json!({
+            "id": u.id,
+            "reason": unanswered_reason(u, lang),
+            "document": u.why.document,
+            "cause": u.why.cause,
+        })).collect::<Vec<_>>(),
         "source": r.source,
     });
     crate::redact::redact(&serde_json::to_string_pretty(&v).unwrap_or_default()).into_owned() + "\n"
@@ -376,8 +409,10 @@ pub fn text(r: &CheckReport, lang: Lang, style: Style) -> String {
         "{}",
         style.dim(&format!("{}: {}", ui("check.source", lang), r.source))
     );
-    if r.findings.is_empty() {
+    if r.findings.is_empty() && r.unanswered.is_empty() {
         let _ = writeln!(out, "\n{}", style.green(ui("check.none", lang)));
+    } else if r.findings.is_empty() {
+        let _ = writeln!(out, "\n{}", style.yellow(ui("check.none_partial", lang)));
     }
     for f in &r.findings {
         let sev = ui(severity_key(f.outcome.severity), lang);
@@ -437,13 +472,27 @@ pub fn text(r: &CheckReport, lang: Lang, style: Style) -> String {
             r.passed.join(", ")
         );
     }
+    if !r.unanswered.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n{}",
+            style.yellow(&format!("{}:", ui("check.unanswered", lang)))
+        );
+        for u in &r.unanswered {
+            let line = format!("{}: {}", u.id, unanswered_reason(u, lang));
+            for (j, l) in wrap::wrap(&line, w.saturating_sub(4)).iter().enumerate() {
+                let bullet = if j == 0 { "  - " } else { "    " };
+                let _ = writeln!(out, "{bullet}{l}");
+            }
+        }
+    }
     if !r.unreadable.is_empty() {
         let _ = writeln!(out, "{}:", ui("check.unreadable", lang));
         for u in &r.unreadable {
             let _ = writeln!(out, "  - {u}");
         }
     }
-    crate::redact::redact(&out).into_owned()
+    crate::report::finish_text(&out, style)
 }
 
 /// `check --output markdown`.
@@ -455,8 +504,10 @@ pub fn markdown(r: &CheckReport, lang: Lang) -> String {
         fill(ui("check.heading", lang), &[("function", &r.function_arn)])
     );
     let _ = writeln!(out, "*{}: {}*\n", ui("check.source", lang), r.source);
-    if r.findings.is_empty() {
+    if r.findings.is_empty() && r.unanswered.is_empty() {
         let _ = writeln!(out, "{}\n", ui("check.none", lang));
+    } else if r.findings.is_empty() {
+        let _ = writeln!(out, "{}\n", ui("check.none_partial", lang));
     }
     for f in &r.findings {
         let _ = writeln!(
@@ -497,11 +548,18 @@ pub fn markdown(r: &CheckReport, lang: Lang) -> String {
             r.passed.join(", ")
         );
     }
+    if !r.unanswered.is_empty() {
+        let _ = writeln!(out, "**{}:**\n", ui("check.unanswered", lang));
+        for u in &r.unanswered {
+            let _ = writeln!(out, "- `{}`: {}", u.id, unanswered_reason(u, lang));
+        }
+        out.push('\n');
+    }
     if !r.unreadable.is_empty() {
         let _ = writeln!(out, "**{}:**\n", ui("check.unreadable", lang));
         for u in &r.unreadable {
             let _ = writeln!(out, "- {u}");
         }
     }
-    crate::redact::redact(&out).into_owned()
+    crate::report::finish_markdown(&out)
 }

@@ -162,6 +162,15 @@ impl Snapshot {
         if s.version > VERSION {
             return Err(SnapshotError::Version(name.into(), s.version));
         }
+        // Names, ARNs and notes end up on the terminal: no control sequence survives loading.
+        {
+            let mut v: serde_json::Value = serde_json::from_str(text)
+                .map_err(|e| SnapshotError::Format(name.into(), e.to_string()))?;
+            if crate::sanitize::clean_json(&mut v) {
+                return serde_json::from_value(v)
+                    .map_err(|e| SnapshotError::Format(name.into(), e.to_string()));
+            }
+        }
         Ok(s)
     }
 
@@ -188,7 +197,11 @@ impl Snapshot {
                     .iter()
                     .map(|f| f.config.name.as_str())
                     .collect();
-                SnapshotError::NoFunction(wanted.into(), name.into(), names.join(", "))
+                SnapshotError::NoFunction(
+                    crate::sanitize::quoted(wanted),
+                    crate::sanitize::quoted(name),
+                    crate::sanitize::quoted(&names.join(", ")),
+                )
             })
     }
 }
@@ -197,8 +210,8 @@ fn known_policy(r: &Read<Value>) -> Known<crate::policy::Policy> {
     match r {
         Read::Ok { value } => match parse_policy(value, "$") {
             Ok(p) => Known::Value(p),
-            Err(e) => Known::Unreadable {
-                needs: format!("a valid policy document ({e})"),
+            Err(e) => Known::Invalid {
+                error: e.to_string(),
             },
         },
         Read::Absent => Known::Absent,
@@ -209,6 +222,18 @@ fn known_policy(r: &Read<Value>) -> Known<crate::policy::Policy> {
 }
 
 impl FunctionEvidence {
+    /// The same evidence with every string free of terminal control sequences (for what an
+    /// endpoint answered; snapshots are cleaned when they are parsed).
+    pub fn cleaned(self) -> FunctionEvidence {
+        let Ok(mut v) = serde_json::to_value(&self) else {
+            return self;
+        };
+        if !crate::sanitize::clean_json(&mut v) {
+            return self;
+        }
+        serde_json::from_value(v).unwrap_or(self)
+    }
+
     /// The documents the checks evaluate (evidence lines in English).
     pub fn docs(&self) -> FunctionDocs {
         self.docs_in(crate::i18n::Lang::En)
@@ -228,14 +253,19 @@ impl FunctionEvidence {
                                     name: p.name.clone(),
                                     policy,
                                 }),
-                                Known::Unreadable { needs } => bad = Some(needs),
+                                Known::Unreadable { needs } => {
+                                    bad = bad.or(Some(Known::Unreadable { needs }))
+                                }
+                                // Which policy is invalid, and where.
+                                Known::Invalid { error } => {
+                                    bad = bad.or(Some(Known::Invalid {
+                                        error: format!("{}: {error}", p.name),
+                                    }))
+                                }
                                 Known::Absent => {}
                             }
                         }
-                        match bad {
-                            Some(needs) => Known::Unreadable { needs },
-                            None => Known::Value(out),
-                        }
+                        bad.unwrap_or(Known::Value(out))
                     }
                     Read::Absent => Known::Value(vec![]),
                     Read::Denied { needs } => Known::Unreadable {
@@ -264,6 +294,7 @@ impl FunctionEvidence {
                         })),
                         Known::Absent => Known::Value(None),
                         Known::Unreadable { needs } => Known::Unreadable { needs },
+                        Known::Invalid { error } => Known::Invalid { error },
                     },
                     (Some(_), None) => Known::Unreadable {
                         needs: "iam:GetPolicy and iam:GetPolicyVersion".into(),

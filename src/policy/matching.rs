@@ -16,9 +16,15 @@ pub enum Tok {
 pub fn tokens(pattern: &str, vars: Option<&Request>) -> Option<Vec<Tok>> {
     let mut out = Vec::with_capacity(pattern.len());
     let mut rest = pattern;
+    // Once no `}` is left, no later `${` can close: searching again would make a pattern of
+    // many unclosed `${` quadratic.
+    let mut closes = true;
     while !rest.is_empty() {
-        if let (Some(req), true) = (vars, rest.starts_with("${"))
-            && let Some(end) = rest.find('}')
+        if let (Some(req), true, true) = (vars, closes, rest.starts_with("${"))
+            && let Some(end) = rest.find('}').or_else(|| {
+                closes = false;
+                None
+            })
         {
             let inner = &rest[2..end];
             rest = &rest[end + 1..];
@@ -60,54 +66,32 @@ fn resolve(inner: &str, req: &Request) -> Option<String> {
     }
 }
 
-/// Glob match over tokens; `fold` compares case-insensitively. Linear-time (greedy with
-/// backtracking to the last star).
+/// Glob match over tokens; `fold` compares case-insensitively. Linear time: see [`wildcard`].
 pub fn glob(pat: &[Tok], text: &str, fold: bool) -> bool {
-    let t: Vec<char> = text.chars().collect();
-    let (mut p, mut s) = (0usize, 0usize);
-    let (mut star, mut mark) = (None::<usize>, 0usize);
-    let eq = |a: char, b: char| {
-        if fold {
-            a.eq_ignore_ascii_case(&b) || a.to_lowercase().eq(b.to_lowercase())
-        } else {
-            a == b
-        }
-    };
-    while s < t.len() {
-        if p < pat.len() {
-            match pat[p] {
-                Tok::Star => {
-                    star = Some(p);
-                    mark = s;
-                    p += 1;
-                    continue;
-                }
-                Tok::Any1 => {
-                    p += 1;
-                    s += 1;
-                    continue;
-                }
-                Tok::Lit(c) if eq(c, t[s]) => {
-                    p += 1;
-                    s += 1;
-                    continue;
-                }
-                _ => {}
-            }
-        }
-        match star {
-            Some(sp) => {
-                p = sp + 1;
-                mark += 1;
-                s = mark;
-            }
-            None => return false,
-        }
+    let f = |c: char| if fold { fold_char(c) } else { c };
+    let t: Vec<char> = text.chars().map(f).collect();
+    wildcard(
+        pat,
+        &t,
+        |u| match u {
+            Tok::Star => Unit::Star,
+            Tok::Any1 => Unit::One,
+            Tok::Lit(c) => Unit::Lit(f(*c)),
+        },
+        |c| c,
+    )
+}
+
+/// A character's simple lower case (itself when the lower case is several characters).
+fn fold_char(c: char) -> char {
+    if c.is_ascii() {
+        return c.to_ascii_lowercase();
     }
-    while p < pat.len() && pat[p] == Tok::Star {
-        p += 1;
+    let mut l = c.to_lowercase();
+    match (l.next(), l.next()) {
+        (Some(x), None) => x,
+        _ => c,
     }
-    p == pat.len()
 }
 
 /// A plain glob without variables. ASCII inputs (nearly all of IAM) take an allocation-free
@@ -121,36 +105,188 @@ pub fn glob_str(pattern: &str, text: &str, fold: bool) -> bool {
 
 /// `*` / `?` glob over ASCII bytes.
 fn glob_bytes(pat: &[u8], t: &[u8], fold: bool) -> bool {
-    let (mut p, mut s) = (0usize, 0usize);
-    let (mut star, mut mark) = (None::<usize>, 0usize);
-    while s < t.len() {
-        if p < pat.len() {
-            let c = pat[p];
-            if c == b'*' {
-                star = Some(p);
-                mark = s;
-                p += 1;
-                continue;
-            }
-            if c == b'?' || c == t[s] || (fold && c.eq_ignore_ascii_case(&t[s])) {
-                p += 1;
-                s += 1;
-                continue;
-            }
+    let key = |b: u8| if fold { b.to_ascii_lowercase() } else { b };
+    wildcard(
+        pat,
+        t,
+        |&b| match b {
+            b'*' => Unit::Star,
+            b'?' => Unit::One,
+            b => Unit::Lit(key(b)),
+        },
+        key,
+    )
+}
+
+/// One unit of a glob pattern: a literal (already case-folded when folding), `?` or `*`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Unit<T> {
+    Lit(T),
+    One,
+    Star,
+}
+
+/// Segments longer than this are searched with a linear-time algorithm; shorter ones by
+/// direct comparison, which is linear too (at most this many comparisons per position) and
+/// allocates nothing.
+const SHORT_SEGMENT: usize = 32;
+
+/// The wildcard matcher behind every glob. The pattern is cut at its stars into segments:
+/// the first must match at the start, the last at the end, and each one between is placed at
+/// its leftmost occurrence after the previous one (leftmost placement leaves the most room for
+/// the rest, so it never loses a match). Each search is linear: short segments by direct
+/// comparison, long literal ones by Knuth–Morris–Pratt, long ones with `?` by bit-parallel
+/// shift-and (O(text × segment / 64)). The greedy "back up to the last star" loop this
+/// replaces is quadratic: `*aaaa…ab` against `aaaa…a` re-reads the text once per position.
+///
+/// `unit` reads a pattern element; `key` case-folds a text element.
+fn wildcard<P, T: Copy + Eq + std::hash::Hash>(
+    pat: &[P],
+    text: &[T],
+    unit: impl Fn(&P) -> Unit<T> + Copy,
+    key: impl Fn(T) -> T + Copy,
+) -> bool {
+    let first_star = pat.iter().position(|p| unit(p) == Unit::Star);
+    let Some(first_star) = first_star else {
+        return pat.len() == text.len() && matches_at(pat, text, 0, unit, key);
+    };
+    let last_star = pat
+        .iter()
+        .rposition(|p| unit(p) == Unit::Star)
+        .unwrap_or(first_star);
+    let (prefix, suffix) = (&pat[..first_star], &pat[last_star + 1..]);
+    if prefix.len() + suffix.len() > text.len()
+        || !matches_at(prefix, text, 0, unit, key)
+        || !matches_at(suffix, text, text.len() - suffix.len(), unit, key)
+    {
+        return false;
+    }
+    let end = text.len() - suffix.len();
+    let mut pos = prefix.len();
+    let middle = pat.get(first_star + 1..last_star).unwrap_or_default();
+    for seg in middle.split(|p| unit(p) == Unit::Star) {
+        if seg.is_empty() {
+            continue;
         }
-        match star {
-            Some(sp) => {
-                p = sp + 1;
-                mark += 1;
-                s = mark;
-            }
+        match find(seg, &text[pos..end], unit, key) {
+            Some(i) => pos += i + seg.len(),
             None => return false,
         }
     }
-    while p < pat.len() && pat[p] == b'*' {
-        p += 1;
+    true
+}
+
+/// Whether star-free `seg` matches `text` at `at` (the caller checked the length fits).
+fn matches_at<P, T: Copy + Eq>(
+    seg: &[P],
+    text: &[T],
+    at: usize,
+    unit: impl Fn(&P) -> Unit<T>,
+    key: impl Fn(T) -> T,
+) -> bool {
+    seg.iter().zip(&text[at..]).all(|(p, &c)| match unit(p) {
+        Unit::Lit(l) => l == key(c),
+        Unit::One => true,
+        Unit::Star => false,
+    })
+}
+
+/// The leftmost position where star-free `seg` matches in `hay`.
+fn find<P, T: Copy + Eq + std::hash::Hash>(
+    seg: &[P],
+    hay: &[T],
+    unit: impl Fn(&P) -> Unit<T> + Copy,
+    key: impl Fn(T) -> T + Copy,
+) -> Option<usize> {
+    let m = seg.len();
+    if m > hay.len() {
+        return None;
     }
-    p == pat.len()
+    if m <= SHORT_SEGMENT {
+        return (0..=hay.len() - m).find(|&i| matches_at(seg, hay, i, unit, key));
+    }
+    let units: Vec<Unit<T>> = seg.iter().map(unit).collect();
+    if units.contains(&Unit::One) {
+        shift_and(&units, hay, key)
+    } else {
+        let lits: Vec<T> = units
+            .iter()
+            .map(|u| match u {
+                Unit::Lit(l) => *l,
+                _ => unreachable!("a literal segment"),
+            })
+            .collect();
+        kmp(&lits, hay, key)
+    }
+}
+
+/// Knuth–Morris–Pratt: the leftmost occurrence of `needle` in `hay`, in O(|hay| + |needle|).
+fn kmp<T: Copy + Eq>(needle: &[T], hay: &[T], key: impl Fn(T) -> T) -> Option<usize> {
+    let m = needle.len();
+    let mut fail = vec![0usize; m];
+    let mut k = 0;
+    for i in 1..m {
+        while k > 0 && needle[i] != needle[k] {
+            k = fail[k - 1];
+        }
+        if needle[i] == needle[k] {
+            k += 1;
+        }
+        fail[i] = k;
+    }
+    let mut k = 0;
+    for (i, &c) in hay.iter().enumerate() {
+        let c = key(c);
+        while k > 0 && c != needle[k] {
+            k = fail[k - 1];
+        }
+        if c == needle[k] {
+            k += 1;
+            if k == m {
+                return Some(i + 1 - m);
+            }
+        }
+    }
+    None
+}
+
+/// Shift-and over as many 64-bit words as the segment needs: the leftmost match of a segment
+/// with `?` wildcards, in O(|hay| × ⌈|segment| / 64⌉).
+fn shift_and<T: Copy + Eq + std::hash::Hash>(
+    units: &[Unit<T>],
+    hay: &[T],
+    key: impl Fn(T) -> T,
+) -> Option<usize> {
+    let m = units.len();
+    let words = m.div_ceil(64);
+    let mut any = vec![0u64; words];
+    for (i, u) in units.iter().enumerate() {
+        if *u == Unit::One {
+            any[i / 64] |= 1 << (i % 64);
+        }
+    }
+    let mut masks: std::collections::HashMap<T, Vec<u64>> = std::collections::HashMap::new();
+    for (i, u) in units.iter().enumerate() {
+        if let Unit::Lit(l) = u {
+            masks.entry(*l).or_insert_with(|| any.clone())[i / 64] |= 1 << (i % 64);
+        }
+    }
+    let last = (m - 1) / 64;
+    let last_bit = 1u64 << ((m - 1) % 64);
+    let mut state = vec![0u64; words];
+    for (i, &c) in hay.iter().enumerate() {
+        let mask = masks.get(&key(c)).unwrap_or(&any);
+        let mut carry = 1u64;
+        for (s, mk) in state.iter_mut().zip(mask) {
+            let next_carry = *s >> 63;
+            *s = ((*s << 1) | carry) & mk;
+            carry = next_carry;
+        }
+        if state[last] & last_bit != 0 {
+            return Some(i + 1 - m);
+        }
+    }
+    None
 }
 
 /// Whether an action pattern (`s3:Get*`, `*`) matches an action; case-insensitive.

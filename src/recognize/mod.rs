@@ -282,6 +282,28 @@ impl Finding {
         true
     }
 
+    /// Every text field without terminal control sequences (CloudTrail records bypass the
+    /// normalizer, and JSON escapes can hide an ESC).
+    fn cleaned(mut self) -> Finding {
+        macro_rules! clean {
+            ($($f:ident),*) => { $( if let Some(v) = &self.$f {
+                if let std::borrow::Cow::Owned(c) = crate::sanitize::clean(v) { self.$f = Some(c); }
+            } )* };
+        }
+        clean!(
+            action,
+            principal_arn,
+            resource,
+            policy_arn,
+            authorization_id,
+            operation,
+            error_code,
+            service_principal,
+            encoded_message
+        );
+        self
+    }
+
     fn dedup_key(&self) -> (Category, Option<String>, Option<String>, Option<String>) {
         (
             self.category,
@@ -403,7 +425,7 @@ fn finish(mut cands: Vec<Candidate>) -> Recognized {
         }
         if out.len() >= MAX_FINDINGS {
             return Recognized {
-                findings: out,
+                findings: out.into_iter().map(Finding::cleaned).collect(),
                 truncated: true,
             };
         }
@@ -411,33 +433,14 @@ fn finish(mut cands: Vec<Candidate>) -> Recognized {
         last = Some((out.len() - 1, c.end));
     }
     Recognized {
-        findings: out,
+        findings: out.into_iter().map(Finding::cleaned).collect(),
         truncated: false,
     }
 }
 
 /// Collapses whitespace and cuts at `max` characters (with an ellipsis when cut).
 pub(crate) fn one_line(s: &str, max: usize) -> String {
-    let mut out = String::with_capacity(s.len().min(max * 4));
-    let mut count = 0;
-    for word in s.split_whitespace() {
-        for (k, ch) in (if count == 0 { "" } else { " " })
-            .chars()
-            .chain(word.chars())
-            .enumerate()
-        {
-            if ch.is_control() && k > 0 {
-                continue;
-            }
-            if count == max {
-                out.push('…');
-                return out;
-            }
-            out.push(ch);
-            count += 1;
-        }
-    }
-    out
+    crate::sanitize::line(s, max + 1)
 }
 
 pub(crate) fn floor_boundary(s: &str, mut i: usize) -> usize {

@@ -2,21 +2,15 @@
 //! clipboard: colour codes, JSON string escapes, Terraform's box-drawing gutter, and lines that
 //! a terminal or a table column wrapped in the middle of an ARN.
 
-use regex::Regex;
-use std::sync::LazyLock;
-
-static ANSI: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07").expect("regex"));
-
 /// Normalizes `text`; the result is what every detector reads.
 pub fn normalize(text: &str) -> String {
-    let mut s = if text.contains('\x1b') {
-        ANSI.replace_all(text, "").into_owned()
-    } else {
-        text.to_string()
-    };
+    let mut s = text.to_string();
     if s.contains('\r') {
         s = s.replace("\r\n", "\n").replace('\r', "\n");
+    }
+    // Colour codes and every other terminal control sequence (and control character) go.
+    if let std::borrow::Cow::Owned(c) = crate::sanitize::clean(&s) {
+        s = c;
     }
     // CloudFormation consoles and log lines use tabs; Terraform draws a gutter of box
     // characters.
@@ -40,6 +34,10 @@ pub fn normalize(text: &str) -> String {
         } else {
             break;
         }
+    }
+    // Unescaping may have produced control characters (`\u001b`).
+    if let std::borrow::Cow::Owned(c) = crate::sanitize::clean(&s) {
+        s = c;
     }
     unwrap_lines(&s)
 }
@@ -165,6 +163,11 @@ struct JoinContext<'a> {
     prev_is_cell: bool,
 }
 
+/// How far back the joiner looks for the token a wrap may have cut. An ARN is at most 2,048
+/// characters (IAM's limit), so a longer token is not an ARN cut by a wrap; the bound keeps
+/// joining linear when a paste holds one enormous token.
+const MAX_JOIN_TOKEN: usize = 4096;
+
 fn indent_of(line: &str) -> usize {
     line.len() - line.trim_start_matches(' ').len()
 }
@@ -191,8 +194,10 @@ fn join_kind(c: &JoinContext) -> Join {
             return Join::Raw;
         }
     }
-    let last_tok = c
-        .out
+    // Only the end of what was joined is read: every line then costs at most
+    // MAX_JOIN_TOKEN, however long the token being built has grown.
+    let tail = &c.out[super::floor_boundary(c.out, c.out.len().saturating_sub(MAX_JOIN_TOKEN))..];
+    let last_tok = tail
         .trim_end()
         .rsplit(char::is_whitespace)
         .next()

@@ -131,6 +131,22 @@ fn write_command(out: &mut String, style: &Style, c: &str) {
     }
 }
 
+/// The last step of every text rendering: secrets redacted, and no terminal control sequence
+/// but the tool's own colours.
+pub fn finish_text(out: &str, style: Style) -> String {
+    let redacted = crate::redact::redact(out);
+    if style.color {
+        crate::sanitize::clean_keep_sgr(&redacted).into_owned()
+    } else {
+        crate::sanitize::clean(&redacted).into_owned()
+    }
+}
+
+/// The last step of every Markdown rendering: secrets redacted, control sequences removed.
+pub fn finish_markdown(out: &str) -> String {
+    crate::sanitize::clean(&crate::redact::redact(out)).into_owned()
+}
+
 /// `explain` for people.
 pub fn text(diagnoses: &[Diagnosis], truncated: bool, lang: Lang, style: Style) -> String {
     let mut out = String::new();
@@ -328,7 +344,7 @@ pub fn text(diagnoses: &[Diagnosis], truncated: bool, lang: Lang, style: Style) 
             }
         }
     }
-    crate::redact::redact(&out).into_owned()
+    finish_text(&out, style)
 }
 
 /// `explain --output markdown`: a section per finding, ready for a ticket.
@@ -472,7 +488,7 @@ pub fn markdown(diagnoses: &[Diagnosis], truncated: bool, lang: Lang) -> String 
         &shared_followups(diagnoses, lang),
         ui(title, lang),
     );
-    crate::redact::redact(&out).into_owned()
+    finish_markdown(&out)
 }
 
 fn markdown_followups(out: &mut String, followups: &[crate::diagnose::Followup], title: &str) {

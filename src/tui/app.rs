@@ -394,7 +394,7 @@ impl App {
                 return vec![];
             }
             Action::Resize(w, h) => {
-                self.size = (w, h);
+                self.size = super::clamp_size((w, h));
                 self.clamp_scrolls();
                 return vec![];
             }
@@ -850,7 +850,7 @@ impl App {
             path: self
                 .export_dir
                 .join(format!("lambda-doctor-{slug}-{stamp}.md")),
-            contents: crate::redact::redact(&contents).into_owned(),
+            contents: crate::report::finish_markdown(&contents),
         }
     }
 

@@ -51,7 +51,13 @@ fn restore_terminal() {
 /// Runs the TUI until the person quits. Returns the exit code.
 pub fn run(opts: RunOptions) -> Result<i32, String> {
     let started = Instant::now();
-    let mut terminal = ratatui::try_init().map_err(|e| format!("cannot open the terminal: {e}"))?;
+    // A fixed viewport, resized by hand to the clamped size: ratatui's automatic resize would
+    // allocate whatever size the terminal reports (65535×65535 is 206 GB).
+    let start = clamp_size(crossterm::terminal::size().unwrap_or((80, 24)));
+    let mut terminal = ratatui::try_init_with_options(ratatui::TerminalOptions {
+        viewport: ratatui::Viewport::Fixed(area_of(start)),
+    })
+    .map_err(|e| format!("cannot open the terminal: {e}"))?;
     let _guard = TerminalGuard;
     // ratatui::init's hook restores raw mode and the screen; bracketed paste is ours to undo.
     let previous = std::panic::take_hook();
@@ -61,10 +67,7 @@ pub fn run(opts: RunOptions) -> Result<i32, String> {
     }));
     let _ = crossterm::execute!(std::io::stdout(), EnableBracketedPaste);
 
-    let size = terminal
-        .size()
-        .map(|s| (s.width, s.height))
-        .unwrap_or((80, 24));
+    let size = start;
     let mut app_opts = opts.app.clone();
     app_opts.size = size;
     let (mut app, effects) = App::new(app_opts);
@@ -119,12 +122,28 @@ fn spawn_terminal_reader(tx: Sender<Msg>) {
     });
 }
 
+/// The largest area the app draws: far beyond any real screen, small enough that a terminal
+/// reporting an absurd size (65535×65535) costs a few megabytes, not an abort.
+pub const MAX_SIZE: (u16, u16) = (1000, 500);
+
+/// A reported terminal size within [`MAX_SIZE`].
+pub fn clamp_size((w, h): (u16, u16)) -> (u16, u16) {
+    (w.min(MAX_SIZE.0), h.min(MAX_SIZE.1))
+}
+
+fn area_of((w, h): (u16, u16)) -> ratatui::layout::Rect {
+    ratatui::layout::Rect::new(0, 0, w, h)
+}
+
 /// Turns a terminal event into an action, by the key table of the current screen.
 pub fn action_for(app: &App, ev: Event) -> Option<Action> {
     match ev {
         Event::Key(k) => keys::route(app.context(), &k),
         Event::Paste(s) => Some(Action::Paste(s)),
-        Event::Resize(w, h) => Some(Action::Resize(w, h)),
+        Event::Resize(w, h) => {
+            let (w, h) = clamp_size((w, h));
+            Some(Action::Resize(w, h))
+        }
         _ => None,
     }
 }
@@ -155,6 +174,13 @@ fn event_loop(
         }
         for m in msgs {
             match m {
+                Msg::Term(Event::Resize(w, h)) => {
+                    let size = clamp_size((w, h));
+                    terminal
+                        .resize(area_of(size))
+                        .map_err(|e| format!("cannot resize: {e}"))?;
+                    actions.push(Action::Resize(size.0, size.1));
+                }
                 Msg::Term(ev) => actions.extend(action_for(app, ev)),
                 Msg::Action(a) => actions.push(a),
                 Msg::TermError(e) => return Err(format!("cannot read the terminal: {e}")),
@@ -204,9 +230,8 @@ impl Runner<'_> {
                 let opts = self.options.clone();
                 self.runtime.spawn(async move {
                     let t = Instant::now();
-                    let result = match Aws::connect(&opts).await {
-                        Ok(aws) => {
-                            let caller = aws.caller().await.ok();
+                    let result = match Aws::connect_and_identify(&opts).await {
+                        Ok((aws, caller)) => {
                             let c = Connection {
                                 region: aws.region.clone(),
                                 profile: opts.profile.clone(),
@@ -238,7 +263,9 @@ impl Runner<'_> {
                 };
                 self.runtime.spawn(async move {
                     let t = Instant::now();
-                    let r = list_functions(&aws).await.map_err(|e| e.to_string());
+                    let r = crate::aws::within_budget(&aws.who(), list_functions(&aws))
+                        .await
+                        .map_err(|e| e.to_string());
                     tracing::info!(
                         job,
                         ok = r.is_ok(),
@@ -259,9 +286,9 @@ impl Runner<'_> {
                 };
                 self.runtime.spawn(async move {
                     let t = Instant::now();
-                    let r = read_function(&aws, &name)
+                    let r = crate::aws::within_budget(&aws.who(), read_function(&aws, &name))
                         .await
-                        .map(Box::new)
+                        .map(|ev| Box::new(ev.cleaned()))
                         .map_err(|e| e.to_string());
                     tracing::info!(
                         job,

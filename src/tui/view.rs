@@ -1128,8 +1128,10 @@ fn tab_lines(
                 th.dim(),
             ));
             out.push(Line::raw(""));
-            if r.findings.is_empty() {
+            if r.findings.is_empty() && r.unanswered.is_empty() {
                 out.extend(para(ui("check.none", l), w, th.good()));
+            } else if r.findings.is_empty() {
+                out.extend(para(ui("check.none_partial", l), w, th.warn()));
             }
             for (i, cf) in r.findings.iter().enumerate() {
                 let sev = ui(severity_key(cf.outcome.severity), l);
@@ -1169,6 +1171,17 @@ fn tab_lines(
                     w,
                     th.good(),
                 ));
+            }
+            if !r.unanswered.is_empty() {
+                out.push(Line::raw(""));
+                out.push(Line::styled(
+                    format!("{}:", ui("check.unanswered", l)),
+                    th.warn(),
+                ));
+                for u in &r.unanswered {
+                    let reason = crate::checks::report::unanswered_reason(u, l);
+                    out.extend(hang("  - ", &format!("{}: {reason}", u.id), w, th.warn()));
+                }
             }
             if !r.unreadable.is_empty() {
                 out.push(Line::raw(""));
