@@ -13,6 +13,8 @@ struct Session {
     parser: Arc<Mutex<vt100::Parser>>,
     writer: Box<dyn Write + Send>,
     child: Box<dyn portable_pty::Child + Send + Sync>,
+    /// Kept for as long as the child runs (and to resize the terminal).
+    master: Box<dyn portable_pty::MasterPty + Send>,
 }
 
 impl Session {
@@ -57,12 +59,11 @@ impl Session {
             }
         });
         let writer = pair.master.take_writer().expect("writer");
-        // The master must live as long as the child; leak it into the session's lifetime.
-        std::mem::forget(pair.master);
         Session {
             parser,
             writer,
             child,
+            master: pair.master,
         }
     }
 
@@ -146,5 +147,40 @@ fn ctrl_c_quits_while_typing_and_the_demo_opens_offline() {
     s.wait_for("Pasted text (1 line)");
     s.send("\x03"); // Ctrl-c
     assert_eq!(s.exit_code(), 0);
+    let _ = std::fs::remove_file(&log);
+}
+
+#[test]
+fn an_absurd_terminal_size_is_clamped_and_ctrl_c_still_quits() {
+    let log = std::env::temp_dir().join(format!("lambda-doctor-pty3-{}.log", std::process::id()));
+    let mut s = Session::start(&["tui", "--demo"], &log);
+    s.wait_for("lambda-doctor › Home");
+    // A terminal that reports 65535×65535 (the app once tried to allocate 206 GB for it and
+    // aborted in raw mode), then a usual size again.
+    for (rows, cols) in [(65535, 65535), (8000, 8000), (24, 80)] {
+        s.master
+            .resize(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("resize");
+        std::thread::sleep(Duration::from_millis(300));
+        assert!(
+            s.child.try_wait().expect("wait").is_none(),
+            "the app ended at {cols}x{rows}"
+        );
+    }
+    s.wait_for("lambda-doctor › Home");
+    s.send("\x03");
+    assert_eq!(s.exit_code(), 0);
+    std::thread::sleep(Duration::from_millis(100));
+    let parser = s.parser.lock().expect("parser");
+    assert!(
+        !parser.screen().alternate_screen(),
+        "left the alternate screen"
+    );
+    drop(parser);
     let _ = std::fs::remove_file(&log);
 }

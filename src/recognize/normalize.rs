@@ -106,40 +106,107 @@ fn unwrap_lines(s: &str) -> String {
     }
     let width = wrap_width(&lines);
     let cells = cell_widths(&lines);
-    let mut out = String::with_capacity(s.len());
+    let mut out = Joined::with_capacity(s.len());
     let mut prev: Option<(usize, &str)> = None;
     for (i, line) in lines.iter().enumerate() {
         if let Some((pi, p)) = prev {
             let ctx = JoinContext {
                 prev: p,
                 line,
-                out: &out,
+                last_tok: out.last_token(),
+                last_tok_has_arn: out.tok_has_arn,
                 width,
                 cell_width: cells.get(&indent_of(line)).copied(),
                 prev_is_cell: pi > 0 && indent_of(p) >= 20,
             };
             match join_kind(&ctx) {
-                Join::Raw => out.push_str(line),
+                Join::Raw => out.push("", line),
                 Join::Direct => {
-                    out.truncate(out.trim_end().len());
-                    out.push_str(line.trim_start());
+                    out.trim_end();
+                    out.push("", line.trim_start());
                 }
                 Join::Space => {
-                    out.truncate(out.trim_end().len());
-                    out.push(' ');
-                    out.push_str(line.trim_start());
+                    out.trim_end();
+                    out.push(" ", line.trim_start());
                 }
-                Join::Newline => {
-                    out.push('\n');
-                    out.push_str(line);
-                }
+                Join::Newline => out.push("\n", line),
             }
         } else {
-            out.push_str(line);
+            out.push("", line);
         }
         prev = Some((i, line));
     }
-    out
+    out.text
+}
+
+/// The text joined so far, and where its last token is, kept up to date as lines are added so
+/// that no line costs more than its own length (searching the growing text again on every line
+/// made a paste of many short pieces quadratic).
+struct Joined {
+    text: String,
+    /// The end of the text without its trailing whitespace.
+    content_end: usize,
+    /// Where the last whitespace-free token of `text[..content_end]` starts.
+    tok_start: usize,
+    /// Whether that token contains `arn:`.
+    tok_has_arn: bool,
+}
+
+impl Joined {
+    fn with_capacity(n: usize) -> Joined {
+        Joined {
+            text: String::with_capacity(n),
+            content_end: 0,
+            tok_start: 0,
+            tok_has_arn: false,
+        }
+    }
+
+    fn last_token(&self) -> &str {
+        &self.text[self.tok_start..self.content_end]
+    }
+
+    /// Drops trailing whitespace.
+    fn trim_end(&mut self) {
+        self.text.truncate(self.content_end);
+    }
+
+    /// Appends `sep` and `line`.
+    fn push(&mut self, sep: &str, line: &str) {
+        let from = self.text.len();
+        self.text.push_str(sep);
+        self.text.push_str(line);
+        let added = &self.text[from..];
+        let trimmed = added.trim_end();
+        if trimmed.is_empty() {
+            // Only whitespace: the last token is where it was, but no longer at the end
+            // unless nothing separates them (then nothing changed).
+            return;
+        }
+        let new_end = from + trimmed.len();
+        let continues = match trimmed.rfind(char::is_whitespace) {
+            Some(i) => {
+                let ws = trimmed[i..].chars().next().map_or(1, char::len_utf8);
+                self.tok_start = from + i + ws;
+                false
+            }
+            // The added text continues the last token when it follows it directly.
+            None if self.content_end == from => true,
+            None => {
+                self.tok_start = from;
+                false
+            }
+        };
+        self.content_end = new_end;
+        self.tok_has_arn = if continues {
+            // Only where "arn:" could newly appear: across the seam and in the added text.
+            let seam =
+                super::floor_boundary(&self.text, from.saturating_sub(3).max(self.tok_start));
+            self.tok_has_arn || self.text[seam..new_end].contains("arn:")
+        } else {
+            self.last_token().contains("arn:")
+        };
+    }
 }
 
 enum Join {
@@ -155,18 +222,16 @@ enum Join {
 struct JoinContext<'a> {
     prev: &'a str,
     line: &'a str,
-    /// What has been joined so far (its last token may span several lines).
-    out: &'a str,
+    /// The last token joined so far (it may span several lines).
+    last_tok: &'a str,
+    /// Whether it contains `arn:` (kept as lines are joined: searching it again per line would
+    /// be quadratic).
+    last_tok_has_arn: bool,
     width: Option<usize>,
     /// The width of the table column this continuation line belongs to.
     cell_width: Option<usize>,
     prev_is_cell: bool,
 }
-
-/// How far back the joiner looks for the token a wrap may have cut. An ARN is at most 2,048
-/// characters (IAM's limit), so a longer token is not an ARN cut by a wrap; the bound keeps
-/// joining linear when a paste holds one enormous token.
-const MAX_JOIN_TOKEN: usize = 4096;
 
 fn indent_of(line: &str) -> usize {
     line.len() - line.trim_start_matches(' ').len()
@@ -177,8 +242,8 @@ fn is_token_char(c: char) -> bool {
 }
 
 /// An ARN fragment that a wrap cut after a separator.
-fn cut_arn(tok: &str) -> bool {
-    tok.contains("arn:") && (tok.ends_with('/') || tok.ends_with(':') || tok.ends_with('-'))
+fn cut_arn(tok: &str, has_arn: bool) -> bool {
+    has_arn && (tok.ends_with('/') || tok.ends_with(':') || tok.ends_with('-'))
 }
 
 fn join_kind(c: &JoinContext) -> Join {
@@ -194,20 +259,13 @@ fn join_kind(c: &JoinContext) -> Join {
             return Join::Raw;
         }
     }
-    // Only the end of what was joined is read: every line then costs at most
-    // MAX_JOIN_TOKEN, however long the token being built has grown.
-    let tail = &c.out[super::floor_boundary(c.out, c.out.len().saturating_sub(MAX_JOIN_TOKEN))..];
-    let last_tok = tail
-        .trim_end()
-        .rsplit(char::is_whitespace)
-        .next()
-        .unwrap_or("");
+    let last_tok = c.last_tok;
     let first = l.chars().next().unwrap_or(' ');
     let first_tok = l.split(char::is_whitespace).next().unwrap_or("");
     let indent = indent_of(c.line);
     // A table cell continued on the next line, under its column.
     if indent >= 20 && c.prev.len() > indent {
-        if cut_arn(last_tok) && is_token_char(first) {
+        if cut_arn(last_tok, c.last_tok_has_arn) && is_token_char(first) {
             return Join::Direct;
         }
         // The previous piece filled the column: the wrap broke a word.
@@ -226,7 +284,8 @@ fn join_kind(c: &JoinContext) -> Join {
         return Join::Space;
     }
     // An ARN cut right after a separator: "arn:aws:iam::123456789012:user/" + "marymajor".
-    if cut_arn(last_tok) && is_token_char(first) && !first_tok.contains("arn:") {
+    if cut_arn(last_tok, c.last_tok_has_arn) && is_token_char(first) && !first_tok.contains("arn:")
+    {
         let next_is_word =
             first_tok.chars().all(|ch| ch.is_ascii_lowercase()) && first_tok.len() <= 3;
         if !next_is_word {

@@ -39,18 +39,11 @@ pub struct TextBox {
     pub cursor: usize,
 }
 
-/// Pasted text as the box keeps it: line ends as `\n`, tabs as spaces, other control
-/// characters dropped.
+/// Pasted text as the box keeps it: line ends as `\n`, tabs as spaces, terminal control
+/// sequences and other control characters removed (see [`crate::sanitize`]).
 pub fn clean(s: &str) -> String {
     let s = s.replace("\r\n", "\n").replace('\r', "\n");
-    s.chars()
-        .filter_map(|c| match c {
-            '\n' => Some('\n'),
-            '\t' => Some(' '),
-            c if c.is_control() => None,
-            c => Some(c),
-        })
-        .collect()
+    crate::sanitize::clean(&s).replace('\t', " ")
 }
 
 impl TextBox {
