@@ -67,5 +67,37 @@ fn diagnosis(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, recognizer, tree, diagnosis);
+/// Pathological pastes next to an ordinary log of the same size: each must stay within 2x
+/// (linear time; `scripts/bench-hostile.py` measures the whole process).
+fn hostile(c: &mut Criterion) {
+    let mut g = c.benchmark_group("hostile");
+    g.sample_size(10);
+    for kb in [256usize, 1024, 4096] {
+        let n = kb * 1024;
+        let cut_arn = format!(
+            "User: arn:aws:iam::123456789012:user/\n{}",
+            "ab/\n".repeat(n / 4)
+        );
+        let spaces = "                         a\n".repeat(n / 27);
+        let cells = format!(
+            "CREATE_FAILED   AWS::Lambda::Function   Fn   User: arn:aws:iam::1:user/\n{}",
+            format!("{}ab/\n", " ".repeat(47)).repeat(n / 51)
+        );
+        let log = big_log(n);
+        g.throughput(Throughput::Bytes(n as u64));
+        for (name, text) in [
+            ("ordinary_log", &log),
+            ("cut_arn_lines", &cut_arn),
+            ("space_letter_lines", &spaces),
+            ("table_cells", &cells),
+        ] {
+            g.bench_with_input(BenchmarkId::new(name, kb), text, |b, t| {
+                b.iter(|| recognize(black_box(t)))
+            });
+        }
+    }
+    g.finish();
+}
+
+criterion_group!(benches, recognizer, tree, diagnosis, hostile);
 criterion_main!(benches);

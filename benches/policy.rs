@@ -125,5 +125,36 @@ fn role_with_ten_policies(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, statements_per_second, role_with_ten_policies);
+/// Wildcards that the old backtracking matcher took quadratic time on (`*a…ab` against
+/// `a…a`), next to an ordinary match of the same size: linear, within 2x.
+fn hostile_wildcards(c: &mut Criterion) {
+    use lambda_doctor::policy::matching::glob_str;
+    let mut g = c.benchmark_group("hostile_wildcards");
+    g.sample_size(10);
+    for kb in [256usize, 1024, 4096] {
+        let k = kb * 1024 / 3;
+        let hostile = format!("*{}b", "a".repeat(k));
+        let ordinary = format!("{}*", "a".repeat(k));
+        let text = "a".repeat(2 * k);
+        g.throughput(Throughput::Bytes((3 * k) as u64));
+        g.bench_with_input(
+            criterion::BenchmarkId::new("ordinary_prefix_star", kb),
+            &ordinary,
+            |b, p| b.iter(|| glob_str(std::hint::black_box(p), &text, false)),
+        );
+        g.bench_with_input(
+            criterion::BenchmarkId::new("star_then_long_literal", kb),
+            &hostile,
+            |b, p| b.iter(|| glob_str(std::hint::black_box(p), &text, false)),
+        );
+    }
+    g.finish();
+}
+
+criterion_group!(
+    benches,
+    statements_per_second,
+    role_with_ten_policies,
+    hostile_wildcards
+);
 criterion_main!(benches);

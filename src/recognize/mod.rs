@@ -374,7 +374,13 @@ pub fn recognize_all(text: &str) -> Recognized {
     if let Some(records) = cloudtrail::detect(&redacted) {
         return finish(records);
     }
+    // Normalizing can bring a secret's pieces together (an escape sequence or a JSON escape
+    // between them): redact again.
     let normalized = normalize::normalize(&redacted);
+    let normalized = match crate::redact::redact(&normalized) {
+        std::borrow::Cow::Owned(r) => r,
+        std::borrow::Cow::Borrowed(_) => normalized,
+    };
     let lower = normalized.to_ascii_lowercase();
     let ctx = Context::new(&normalized, &lower);
 

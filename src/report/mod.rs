@@ -134,17 +134,18 @@ fn write_command(out: &mut String, style: &Style, c: &str) {
 /// The last step of every text rendering: secrets redacted, and no terminal control sequence
 /// but the tool's own colours.
 pub fn finish_text(out: &str, style: Style) -> String {
-    let redacted = crate::redact::redact(out);
-    if style.color {
-        crate::sanitize::clean_keep_sgr(&redacted).into_owned()
+    // Sanitize first: removing a control sequence can join the pieces of a secret.
+    let clean = if style.color {
+        crate::sanitize::clean_keep_sgr(out)
     } else {
-        crate::sanitize::clean(&redacted).into_owned()
-    }
+        crate::sanitize::clean(out)
+    };
+    crate::redact::redact(&clean).into_owned()
 }
 
-/// The last step of every Markdown rendering: secrets redacted, control sequences removed.
+/// The last step of every Markdown rendering: control sequences removed, secrets redacted.
 pub fn finish_markdown(out: &str) -> String {
-    crate::sanitize::clean(&crate::redact::redact(out)).into_owned()
+    crate::redact::redact(&crate::sanitize::clean(out)).into_owned()
 }
 
 /// `explain` for people.

@@ -263,6 +263,8 @@ mod tests {
 
     #[test]
     fn clean_keeps_newlines_and_drops_controls() {
-        assert_eq!(clean("a\r\nb\rc\td\u{1b}[0m"), "a\nb\nc d[0m");
+        // Whole escape sequences go, not just their ESC.
+        assert_eq!(clean("a\r\nb\rc\td\u{1b}[0m"), "a\nb\nc d");
+        assert_eq!(clean("x\u{1b}]0;title\u{1b}\\y\u{1b}(0z"), "xyz");
     }
 }
