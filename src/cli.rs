@@ -587,7 +587,9 @@ fn simulate(args: &SimulateArgs, global: &Global) -> Result<i32, CliError> {
                     }
                 }
             }
-            s
+            // The case came from a file: nothing in it reaches the terminal as a control
+            // sequence, and no secret in it is printed.
+            crate::report::finish_markdown(&s)
         }
     };
     print(&out);
