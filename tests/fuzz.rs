@@ -184,6 +184,7 @@ fn mutated_messages_give_bounded_clean_output() {
     let corpus = messages();
     assert!(corpus.len() > 100, "the fixtures hold the real messages");
     let mut rng = Rng(seed());
+    let sgr = regex::Regex::new(r"\x1b\[[0-9;]*m").expect("regex");
     let style = Style {
         color: false,
         width: 80,
@@ -219,9 +220,7 @@ fn mutated_messages_give_bounded_clean_output() {
         assert_terminal_safe("markdown", &md, &input);
         // Coloured text keeps only the tool's own colour codes.
         let painted = report::text(&diagnoses, found.truncated, lang, colored);
-        let stripped = regex::Regex::new(r"\x1b\[[0-9;]*m")
-            .expect("regex")
-            .replace_all(&painted, "");
+        let stripped = sgr.replace_all(&painted, "");
         assert_terminal_safe("coloured text", &stripped, &input);
         serde_json::from_str::<Value>(&json).expect("valid JSON");
         // A key that the mutations left whole (and not glued to other base64 characters,
