@@ -372,7 +372,7 @@ fn the_app_connection_fails_with_the_reason_within_the_budget() {
         },
     ));
     assert!(started.elapsed() < Duration::from_secs(17));
-    let e = r.err().expect("an endpoint that never answers is an error");
+    let e = r.expect_err("an endpoint that never answers is an error");
     assert!(e.no_answer(), "{e}");
 }
 
