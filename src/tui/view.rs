@@ -1174,8 +1174,9 @@ fn tab_lines(
             }
             if !r.unanswered.is_empty() {
                 out.push(Line::raw(""));
-                out.push(Line::styled(
-                    format!("{}:", ui("check.unanswered", l)),
+                out.extend(para(
+                    &format!("{}:", ui("check.unanswered", l)),
+                    w,
                     th.warn(),
                 ));
                 for u in &r.unanswered {
