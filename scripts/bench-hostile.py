@@ -53,10 +53,11 @@ def cells(n):
 
 
 def glob_case(n, where):
-    """A simulate case of about n bytes whose one pattern is `*a…ab` against `a…a`."""
-    k = n // 3
-    pattern = "*" + "a" * k + "b"
-    value = "a" * (2 * k)
+    """A simulate case of about n bytes whose one pattern is `*a…ab` (as long as a policy may
+    hold, 30,000 characters) against `a…a` (the rest): pattern × text steps for a backtracking
+    matcher, pattern + text for a linear one."""
+    pattern = "*" + "a" * 30000 + "b"
+    value = "a" * max(n - len(pattern), 1)
     stmt = {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}
     req = {"principal": "arn:aws:iam::123456789012:user/u", "action": "s3:GetObject",
            "resource": "arn:aws:s3:::b/k", "context": {},

@@ -425,22 +425,26 @@ fn live_read(
         .map_err(|e| CliError::Aws(format!("cannot start the async runtime: {e}")))?;
     rt.block_on(async {
         let opts = aws_options(global);
-        let aws = Aws::connect(&opts)
-            .await
-            .map_err(|e| CliError::Aws(e.to_string()))?;
-        // Connecting is local (profiles, credentials); the first answer must come within the
-        // budget, and so must the whole read.
-        let (ev, who) = crate::aws::within_budget(&aws.who(), async {
+        let endpoint = opts.endpoint_url.clone().unwrap_or_else(|| "AWS".into());
+        // Connecting (profiles, credentials, perhaps SSO) and the whole read share one budget.
+        let (aws, ev, who) = crate::aws::within_budget(&endpoint, async {
+            let aws = Aws::connect(&opts).await?;
             let (ev, who) = tokio::join!(read_function(&aws, function), aws.caller());
-            Ok((ev?, who))
+            Ok((aws, ev?, who))
         })
         .await
         .map_err(|e| CliError::Aws(e.to_string()))?;
-        let who = who.map(|(arn, _)| format!(" as {arn}")).unwrap_or_default();
         // What the account says is shown on a terminal: no control sequence survives.
+        let who = who
+            .map(|(arn, _)| format!(" as {}", crate::sanitize::line(&arn, 300)))
+            .unwrap_or_default();
+        let ev = ev.cleaned().map_err(CliError::Aws)?;
         Ok((
-            ev.cleaned(),
-            format!("live account, region {}{who}", aws.region),
+            ev,
+            format!(
+                "live account, region {}{who}",
+                crate::sanitize::quoted(&aws.region)
+            ),
         ))
     })
 }
@@ -534,7 +538,9 @@ fn simulate(args: &SimulateArgs, global: &Global) -> Result<i32, CliError> {
             } else {
                 v.into_iter().next().unwrap_or_default()
             };
-            serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
+            crate::redact::redact(&serde_json::to_string_pretty(&doc).unwrap_or_default())
+                .into_owned()
+                + "\n"
         }
         Format::Text | Format::Markdown => {
             let mut s = String::new();

@@ -6,9 +6,10 @@
 //! What is redacted:
 //! - the value after a secret-bearing name (`aws_secret_access_key = …`, `"SecretAccessKey":
 //!   "…"`, `--secret-access-key=…`, `AWS_SESSION_TOKEN=…`, `X-Amz-Security-Token=…` URL-encoded
-//!   or not, `X-Amz-Signature=…`), whatever its shape;
-//! - a bare secret access key (40 characters of mixed-case base64 with a digit or a symbol),
-//!   also after `word=` and right after an access key id (`AKIA…:KEY`);
+//!   or not, also after a URL-encoded `=`; `X-Amz-Signature=…` and SigV4's `Signature=…`),
+//!   whatever its shape;
+//! - a bare secret access key (40 characters of mixed-case base64 with two digits, or a digit
+//!   and a `/` or `+`), also after `word=` and right after an access key id (`AKIA…:KEY`);
 //! - a bare STS session token (its recognizable prefix, or a long base64 run with `/` or `+`);
 //! - any of these cut by a line wrap: the pieces on both sides of the break are redacted.
 //!
@@ -28,10 +29,12 @@ use std::sync::LazyLock;
 pub const REDACTED: &str = "[REDACTED]";
 
 /// `name = value` / `"Name": "value"` forms whose value is a secret, whatever its shape. The
-/// value may be URL-encoded (`%2F`). Group 1 is the name, group 3 the value.
+/// value may be URL-encoded (`%2F`), and so may the separator (a presigned URL inside another
+/// URL: `X-Amz-Security-Token%3D…`). `Signature=` covers SigV4's `Authorization` header. Group 1
+/// is the name, group 3 the value.
 static KEYED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r#"(?i)((?:aws[_-]?)?secret[_-]?(?:access[_-]?)?key|(?:aws[_-]?)?session[_-]?token|security[_-]?token|x-amz-security-token|x-amz-signature)(["'`]?\s*[:=]\s*["'`]?)((?:[A-Za-z0-9/+=]|%[0-9A-Fa-f]{2})+)"#,
+        r#"(?i)((?:aws[_-]?)?secret[_-]?(?:access[_-]?)?key|(?:aws[_-]?)?session[_-]?token|security[_-]?token|x-amz-security-token|(?:x-amz-)?signature)(["'`]?\s*(?:[:=]|%3[Dd]|%3[Aa])\s*["'`]?)((?:[A-Za-z0-9/+=]|%[0-9A-Fa-f]{2})+)"#,
     )
     .expect("valid regex")
 });
@@ -79,16 +82,25 @@ pub fn redact(text: &str) -> Cow<'_, str> {
             marked[i] = true;
         }
     }
-    // A secret cut by a wrap: two pieces that are one secret together.
-    for i in 1..runs.len() {
-        let (a, b) = (&runs[i - 1], &runs[i]);
-        if marked[i - 1] || marked[i] || a.glued_before || !joined(text, a.end, b.start) {
+    // A secret cut by wraps: consecutive pieces across line breaks that are one secret
+    // together (a key in a narrow pane may take three lines or more). A window grows while it
+    // could still be a key or start a token, so each run starts a bounded amount of work.
+    for i in 0..runs.len() {
+        if marked[i] || runs[i].glued_before {
             continue;
         }
-        let whole = format!("{}{}", &text[a.start..a.end], &text[b.start..b.end]);
-        if looks_secret(&whole) {
-            marked[i - 1] = true;
-            marked[i] = true;
+        let mut whole = String::from(&text[runs[i].start..runs[i].end]);
+        let mut j = i;
+        while j + 1 < runs.len()
+            && joined(text, runs[j].end, runs[j + 1].start)
+            && whole.len() <= KEY_LEN + 2 + TOKEN_PREFIXES[0].len()
+        {
+            j += 1;
+            whole.push_str(&text[runs[j].start..runs[j].end]);
+            if looks_secret(&whole) {
+                marked[i..=j].iter_mut().for_each(|m| *m = true);
+                break;
+            }
         }
     }
     for (i, key_short) in keyed_tail {
@@ -250,7 +262,7 @@ fn mentions_secret_name(text: &str) -> bool {
                 "security_token",
                 "security-token",
                 "securitytoken",
-                "x-amz-signature",
+                "signature",
             ])
             .expect("patterns build")
     });
@@ -296,15 +308,10 @@ fn looks_secret(s: &str) -> bool {
     let lower = count(u8::is_ascii_lowercase);
     let digits = count(u8::is_ascii_digit);
     let symbols = core.bytes().any(|b| b == b'/' || b == b'+');
-    // Random base64 has both cases and a digit or a symbol; a long CamelCase name, a hex
-    // digest or a path of words does not.
-    upper >= 2 && lower >= 2 && (digits >= 1 || symbols) && !is_camel_words(core)
-}
-
-/// A run made of capitalized words only (`ThisIsALongGeneratedResourceName`), no digits or
-/// symbols: a name, not a key.
-fn is_camel_words(s: &str) -> bool {
-    s.bytes().all(|b| b.is_ascii_alphabetic())
+    // Random base64 has both cases, digits, and usually a symbol; a long CamelCase name, a hex
+    // digest or a path of words (`/Users/JaneDoe/Projects/OrderApi/handler`) does not. A key
+    // with fewer than two digits and no symbol (3 in 1,000) is redacted only after its name.
+    upper >= 2 && lower >= 2 && digits >= 1 && (symbols || digits >= 2)
 }
 
 #[cfg(test)]
@@ -370,6 +377,25 @@ mod tests {
     }
 
     #[test]
+    fn redacts_sigv4_signatures_and_double_encoded_tokens() {
+        let h = "Authorization: AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20240101/us-east-1/lambda/aws4_request, SignedHeaders=host;x-amz-date, Signature=fe5f80f77d5fa3beca038a248ff027d0445342fe2855ddc963176630326f1024";
+        let r = redact(h);
+        assert!(!r.contains("fe5f80f77d5fa3be"), "{r}");
+        assert!(r.contains("Credential=AKIAIOSFODNN7EXAMPLE"), "{r}");
+        let t = "next=https%3A%2F%2Fb.s3.amazonaws.com%2Fk%3FX-Amz-Security-Token%3DIQoJb3JpZ2luX2VjEJr%252F%252FwEaCXVzLWVhc3QtMSJHMEUCIQD6abcdefghijk%26X-Amz-Date%3D1";
+        let r = redact(t);
+        assert!(!r.contains("wEaCXVzLWVhc3Qt"), "{r}");
+    }
+
+    #[test]
+    fn redacts_a_key_wrapped_over_three_lines() {
+        let t = format!("key {}\n{}\n{} end", &KEY[..12], &KEY[12..25], &KEY[25..]);
+        let r = redact(&t);
+        assert!(!r.contains(&KEY[12..25]), "{r}");
+        assert!(!r.contains(&KEY[..12]) && !r.contains(&KEY[25..]), "{r}");
+    }
+
+    #[test]
     fn redacts_a_key_cut_by_a_wrap() {
         for at in 1..KEY.len() {
             let (a, b) = KEY.split_at(at);
@@ -401,5 +427,7 @@ mod tests {
         assert_eq!(redact(&encoded), encoded);
         let names = "stack ThisIsAVeryLongGeneratedResourceNameXY\nregion us-east-1";
         assert_eq!(redact(names), names);
+        let path = "at /Users/JaneDoe/Projects/OrderApi/handler (line 3)";
+        assert_eq!(redact(path), path);
     }
 }

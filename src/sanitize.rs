@@ -35,8 +35,8 @@ pub fn clean(s: &str) -> Cow<'_, str> {
     scrub(s, false)
 }
 
-/// [`clean`], but well-formed SGR colour sequences (`ESC [ digits ; … m`) are kept: for text
-/// output the tool coloured itself. Untrusted values are cleaned before they are coloured.
+/// [`clean`], but the tool's own colour codes ([`OWN_SGR`]) are kept: for text output the tool
+/// coloured itself. Untrusted values are cleaned before they are coloured.
 pub fn clean_keep_sgr(s: &str) -> Cow<'_, str> {
     scrub(s, true)
 }
@@ -79,6 +79,10 @@ fn scrub(s: &str, keep_sgr: bool) -> Cow<'_, str> {
             continue;
         }
         if is_bidi(c) || ('\u{80}'..='\u{9f}').contains(&c) {
+            continue;
+        }
+        // A Windows line end is a line end.
+        if c == '\r' && it.peek().is_some_and(|&(_, n)| n == '\n') {
             continue;
         }
         // Other C0 controls (\r, BEL, backspace, ...).
@@ -153,18 +157,22 @@ fn string_end(s: &str, j: usize) -> usize {
     s.len()
 }
 
-/// A select-graphic-rendition sequence: `ESC [`, digits and `;`, `m`.
+/// The colour codes the tool itself writes (`report::Style`): bold, dim, red, yellow, green,
+/// cyan and reset. Any other SGR (conceal, invisible, blink...) is not the tool's.
+pub const OWN_SGR: &[&str] = &["0", "1", "2", "1;31", "33", "32", "36"];
+
+/// One of the tool's own select-graphic-rendition sequences.
 fn is_sgr(seq: &str) -> bool {
     seq.strip_prefix("\x1b[")
         .and_then(|r| r.strip_suffix('m'))
-        .is_some_and(|p| p.bytes().all(|b| b.is_ascii_digit() || b == b';'))
+        .is_some_and(|p| OWN_SGR.contains(&p))
 }
 
 /// One line for an error message or a single-line field: cleaned, every run of whitespace
 /// (line breaks included) made one space, and cut at `max` characters with an ellipsis.
 pub fn line(s: &str, max: usize) -> String {
     let cleaned = clean(s);
-    let mut out = String::with_capacity(cleaned.len().min(max * 4));
+    let mut out = String::with_capacity(cleaned.len().min(max.saturating_mul(4)));
     let mut count = 0;
     let mut space = false;
     for c in cleaned.trim().chars() {
@@ -245,6 +253,7 @@ mod tests {
             ("a\u{9b}31mb", "ab"),
             ("a\u{9d}0;t\u{9c}b", "ab"),
             ("a\rb\x08c\x07d", "a b c d"),
+            ("crlf\r\nline", "crlf\nline"),
             ("a\u{202E}b\u{2066}c", "abc"),
             ("keep\nlines\tand tabs", "keep\nlines\tand tabs"),
             ("日本語\x1b[31m赤", "日本語赤"),
@@ -258,9 +267,9 @@ mod tests {
 
     #[test]
     fn keeps_colour_when_asked_and_only_colour() {
-        let s = "\x1b[1;31mred\x1b[0m \x1b]0;x\x07\x1b[2J";
-        assert_eq!(clean_keep_sgr(s), "\x1b[1;31mred\x1b[0m ");
-        assert_eq!(clean(s), "red ");
+        let s = "\x1b[1;31mred\x1b[0m \x1b]0;x\x07\x1b[2J\x1b[8mhidden";
+        assert_eq!(clean_keep_sgr(s), "\x1b[1;31mred\x1b[0m hidden");
+        assert_eq!(clean(s), "red hidden");
     }
 
     #[test]

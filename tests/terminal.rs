@@ -115,6 +115,10 @@ fn paste_see_the_finding_quit() {
     );
     s.send(&format!("\x1b[200~{message}\x1b[201~"));
     s.wait_for("Findings (1)");
+    assert!(
+        s.parser.lock().expect("parser").screen().alternate_screen(),
+        "the app draws on the alternate screen"
+    );
     s.wait_for("iam:PassRole denied");
     s.wait_for("arn:aws:iam::123456789012:role/thumbnailer-role");
     assert!(!s.contents().contains(SECRET));

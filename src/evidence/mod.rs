@@ -224,14 +224,14 @@ fn known_policy(r: &Read<Value>) -> Known<crate::policy::Policy> {
 impl FunctionEvidence {
     /// The same evidence with every string free of terminal control sequences (for what an
     /// endpoint answered; snapshots are cleaned when they are parsed).
-    pub fn cleaned(self) -> FunctionEvidence {
-        let Ok(mut v) = serde_json::to_value(&self) else {
-            return self;
-        };
+    /// Fails (closed) when the evidence cannot be cleaned.
+    pub fn cleaned(self) -> Result<FunctionEvidence, String> {
+        let fail = |e: serde_json::Error| format!("the answer could not be read safely ({e})");
+        let mut v = serde_json::to_value(&self).map_err(fail)?;
         if !crate::sanitize::clean_json(&mut v) {
-            return self;
+            return Ok(self);
         }
-        serde_json::from_value(v).unwrap_or(self)
+        serde_json::from_value(v).map_err(fail)
     }
 
     /// The documents the checks evaluate (evidence lines in English).

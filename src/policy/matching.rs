@@ -11,6 +11,10 @@ pub enum Tok {
     Any1,
 }
 
+/// The most a pattern may grow to once its variables are resolved (a policy value is at most
+/// 32 KB; a request value the same order): 1 MiB.
+const MAX_EXPANDED: usize = 1024 * 1024;
+
 /// Splits a pattern into tokens; with `vars`, resolves `${...}` from the request. Returns
 /// `None` when a variable has no value (the entry then matches nothing).
 pub fn tokens(pattern: &str, vars: Option<&Request>) -> Option<Vec<Tok>> {
@@ -29,6 +33,10 @@ pub fn tokens(pattern: &str, vars: Option<&Request>) -> Option<Vec<Tok>> {
             let inner = &rest[2..end];
             rest = &rest[end + 1..];
             let value = resolve(inner, req)?;
+            if out.len() + value.len() > MAX_EXPANDED {
+                // Far beyond any real pattern: treated like a variable without a value.
+                return None;
+            }
             out.extend(value.chars().map(Tok::Lit));
             continue;
         }

@@ -317,15 +317,34 @@ fn parse_object(v: &Value, path: &str) -> Result<Policy, ParseError> {
     })
 }
 
+/// The longest value (an action, a resource, a principal, a condition value) a policy can
+/// hold: AWS's largest policy document (a KMS key policy) is 32 KB. A longer one is refused with
+/// its path, which also bounds the cost of matching a pattern with `?` (bit-parallel, in
+/// O(text × pattern / 64)).
+pub const MAX_POLICY_VALUE: usize = 32 * 1024;
+
+fn bounded(s: &str, path: &str) -> Result<String, ParseError> {
+    if s.len() > MAX_POLICY_VALUE {
+        return Err(err(
+            path,
+            format!(
+                "{} characters: longer than any policy AWS accepts ({MAX_POLICY_VALUE})",
+                s.len()
+            ),
+        ));
+    }
+    Ok(s.to_string())
+}
+
 /// A string or an array of strings.
 fn strings(v: &Value, path: &str) -> Result<Vec<String>, ParseError> {
     match v {
-        Value::String(s) => Ok(vec![s.clone()]),
+        Value::String(s) => Ok(vec![bounded(s, path)?]),
         Value::Array(a) => a
             .iter()
             .enumerate()
             .map(|(i, x)| match x {
-                Value::String(s) => Ok(s.clone()),
+                Value::String(s) => bounded(s, &format!("{path}[{i}]")),
                 _ => Err(err(&format!("{path}[{i}]"), "must be a string")),
             })
             .collect(),
@@ -337,7 +356,7 @@ fn strings(v: &Value, path: &str) -> Result<Vec<String>, ParseError> {
 fn condition_values(v: &Value, path: &str) -> Result<Vec<String>, ParseError> {
     let one = |x: &Value, p: &str| -> Result<String, ParseError> {
         match x {
-            Value::String(s) => Ok(s.clone()),
+            Value::String(s) => bounded(s, p),
             Value::Number(n) => Ok(n.to_string()),
             Value::Bool(b) => Ok(b.to_string()),
             _ => Err(err(

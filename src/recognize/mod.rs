@@ -282,12 +282,14 @@ impl Finding {
         true
     }
 
-    /// Every text field without terminal control sequences (CloudTrail records bypass the
-    /// normalizer, and JSON escapes can hide an ESC).
+    /// Every text field on one line and without terminal control sequences (CloudTrail
+    /// records bypass the normalizer, and JSON escapes can hide an ESC or a line break).
     fn cleaned(mut self) -> Finding {
         macro_rules! clean {
             ($($f:ident),*) => { $( if let Some(v) = &self.$f {
-                if let std::borrow::Cow::Owned(c) = crate::sanitize::clean(v) { self.$f = Some(c); }
+                // One line: a field with a line break could forge lines of a report.
+                let one = crate::sanitize::line(v, usize::MAX);
+                if one != *v { self.$f = Some(one); }
             } )* };
         }
         clean!(

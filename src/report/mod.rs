@@ -27,6 +27,8 @@ pub struct Style {
 
 impl Style {
     fn paint(&self, code: &str, s: &str) -> String {
+        // The final pass keeps only these codes (see sanitize::clean_keep_sgr).
+        debug_assert!(crate::sanitize::OWN_SGR.contains(&code), "{code}");
         if self.color {
             format!("\x1b[{code}m{s}\x1b[0m")
         } else {

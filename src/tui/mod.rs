@@ -59,6 +59,13 @@ pub fn run(opts: RunOptions) -> Result<i32, String> {
     })
     .map_err(|e| format!("cannot open the terminal: {e}"))?;
     let _guard = TerminalGuard;
+    // try_init_with_options turns raw mode on but (unlike try_init) leaves the screen as it is:
+    // switch to the alternate screen and start from a clear one.
+    crossterm::execute!(std::io::stdout(), crossterm::terminal::EnterAlternateScreen)
+        .map_err(|e| format!("cannot open the terminal: {e}"))?;
+    terminal
+        .clear()
+        .map_err(|e| format!("cannot open the terminal: {e}"))?;
     // ratatui::init's hook restores raw mode and the screen; bracketed paste is ours to undo.
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
@@ -235,8 +242,10 @@ impl Runner<'_> {
                             let c = Connection {
                                 region: aws.region.clone(),
                                 profile: opts.profile.clone(),
-                                caller: caller.as_ref().map(|(arn, _)| arn.clone()),
-                                account: caller.map(|(_, acct)| acct),
+                                caller: caller
+                                    .as_ref()
+                                    .map(|(arn, _)| crate::sanitize::line(arn, 300)),
+                                account: caller.map(|(_, acct)| crate::sanitize::quoted(&acct)),
                             };
                             if let Ok(mut g) = slot.lock() {
                                 *g = Some(Arc::new(aws));
@@ -263,9 +272,9 @@ impl Runner<'_> {
                 };
                 self.runtime.spawn(async move {
                     let t = Instant::now();
-                    let r = crate::aws::within_budget(&aws.who(), list_functions(&aws))
-                        .await
-                        .map_err(|e| e.to_string());
+                    // Each page is bounded by the per-call timeouts; a long list of pages is
+                    // AWS answering, not failing to.
+                    let r = list_functions(&aws).await.map_err(|e| e.to_string());
                     tracing::info!(
                         job,
                         ok = r.is_ok(),
@@ -288,8 +297,8 @@ impl Runner<'_> {
                     let t = Instant::now();
                     let r = crate::aws::within_budget(&aws.who(), read_function(&aws, &name))
                         .await
-                        .map(|ev| Box::new(ev.cleaned()))
-                        .map_err(|e| e.to_string());
+                        .map_err(|e| e.to_string())
+                        .and_then(|ev| ev.cleaned().map(Box::new));
                     tracing::info!(
                         job,
                         function = %name,
