@@ -61,11 +61,13 @@ pub fn run(opts: RunOptions) -> Result<i32, String> {
     let _guard = TerminalGuard;
     // try_init_with_options turns raw mode on but (unlike try_init) leaves the screen as it is:
     // switch to the alternate screen and start from a clear one.
-    crossterm::execute!(std::io::stdout(), crossterm::terminal::EnterAlternateScreen)
-        .map_err(|e| format!("cannot open the terminal: {e}"))?;
-    terminal
-        .clear()
-        .map_err(|e| format!("cannot open the terminal: {e}"))?;
+    // (Terminal::clear would ask the terminal for the cursor position; a plain clear does not.)
+    crossterm::execute!(
+        std::io::stdout(),
+        crossterm::terminal::EnterAlternateScreen,
+        crossterm::terminal::Clear(crossterm::terminal::ClearType::All)
+    )
+    .map_err(|e| format!("cannot open the terminal: {e}"))?;
     // ratatui::init's hook restores raw mode and the screen; bracketed paste is ours to undo.
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
