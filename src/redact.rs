@@ -83,21 +83,41 @@ pub fn redact(text: &str) -> Cow<'_, str> {
         }
     }
     // A secret cut by wraps: consecutive pieces across line breaks that are one secret
-    // together (a key in a narrow pane may take three lines or more). A window grows while it
-    // could still be a key or start a token, so each run starts a bounded amount of work.
+    // together (a key in a narrow pane may take three lines or more). Lengths are added up
+    // first; the pieces are put together only when they could make a key (40 characters and
+    // padding) or the start of a token, so each run costs a bounded amount of work.
+    let piece = |k: usize| &text[runs[k].start..runs[k].end];
     for i in 0..runs.len() {
-        if marked[i] || runs[i].glued_before {
+        if marked[i]
+            || runs[i].glued_before
+            || i + 1 == runs.len()
+            || piece(i).len() >= KEY_LEN
+            || !joined(text, runs[i].end, runs[i + 1].start)
+        {
             continue;
         }
-        let mut whole = String::from(&text[runs[i].start..runs[i].end]);
+        let prefix_len = TOKEN_PREFIXES[0].len();
+        let mut len = piece(i).len();
         let mut j = i;
         while j + 1 < runs.len()
+            && len <= KEY_LEN + 2
             && joined(text, runs[j].end, runs[j + 1].start)
-            && whole.len() <= KEY_LEN + 2 + TOKEN_PREFIXES[0].len()
         {
+            let before = len;
             j += 1;
-            whole.push_str(&text[runs[j].start..runs[j].end]);
-            if looks_secret(&whole) {
+            len += piece(j).len();
+            let key_sized = (KEY_LEN..=KEY_LEN + 2).contains(&len);
+            let token_start = before < prefix_len && len >= prefix_len;
+            if !key_sized && !token_start {
+                continue;
+            }
+            let whole: String = (i..=j).map(piece).collect();
+            let secret = if key_sized {
+                looks_secret(&whole)
+            } else {
+                TOKEN_PREFIXES.iter().any(|p| whole.starts_with(p))
+            };
+            if secret {
                 marked[i..=j].iter_mut().for_each(|m| *m = true);
                 break;
             }
@@ -198,6 +218,17 @@ fn runs(text: &str) -> Vec<Run> {
                 i += 1;
             } else if at_escape(i) {
                 i += 3;
+            } else if t[i] == b'%' {
+                // An escape that a line wrap cut (`%` or `%2` at the end of a line) belongs to
+                // the run: its rest starts the next line.
+                let mut k = i + 1;
+                if k < t.len() && t[k].is_ascii_hexdigit() {
+                    k += 1;
+                }
+                if t[k..].starts_with(b"\n") || t[k..].starts_with(b"\r\n") {
+                    i = k;
+                }
+                break;
             } else {
                 break;
             }
@@ -385,6 +416,24 @@ mod tests {
         let t = "next=https%3A%2F%2Fb.s3.amazonaws.com%2Fk%3FX-Amz-Security-Token%3DIQoJb3JpZ2luX2VjEJr%252F%252FwEaCXVzLWVhc3QtMSJHMEUCIQD6abcdefghijk%26X-Amz-Date%3D1";
         let r = redact(t);
         assert!(!r.contains("wEaCXVzLWVhc3Qt"), "{r}");
+    }
+
+    #[test]
+    fn redacts_a_url_encoded_token_wrapped_anywhere() {
+        let token = "IQoJb3JpZ2luX2VjEJr%2F%2F%2F%2FwEaCXVzLWVhc3QtMSJHMEUCIQD6abcdefghijk%2Bl0Rc%2BFMu%2Bj4TpyHQ%2BfIWhnB4%2BmnTvt7p2nzWf7r8ZTz7iPQXzHsZ%3D";
+        for at in 1..token.len() {
+            let t = format!(
+                "https://b/k?X-Amz-Security-Token={}\n{}&X-Amz-Date=1",
+                &token[..at],
+                &token[at..]
+            );
+            let r = redact(&t);
+            for w in token.as_bytes().windows(16) {
+                let w = std::str::from_utf8(w).expect("ascii");
+                assert!(!r.contains(w), "wrapped at {at}: {r}");
+            }
+            assert!(r.ends_with("&X-Amz-Date=1"), "{r}");
+        }
     }
 
     #[test]
