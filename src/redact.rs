@@ -83,45 +83,20 @@ pub fn redact(text: &str) -> Cow<'_, str> {
         }
     }
     // A secret cut by wraps: consecutive pieces across line breaks that are one secret
-    // together (a key in a narrow pane may take three lines or more). Lengths are added up
-    // first; the pieces are put together only when they could make a key (40 characters and
-    // padding) or the start of a token, so each run costs a bounded amount of work.
-    let piece = |k: usize| &text[runs[k].start..runs[k].end];
-    for i in 0..runs.len() {
-        if marked[i]
-            || runs[i].glued_before
-            || i + 1 == runs.len()
-            || piece(i).len() >= KEY_LEN
-            || !joined(text, runs[i].end, runs[i + 1].start)
-        {
-            continue;
+    // together (a key in a narrow pane may take three lines or more).
+    let joins: Vec<bool> = (0..runs.len())
+        .map(|k| k + 1 < runs.len() && joined(text, runs[k].end, runs[k + 1].start))
+        .collect();
+    let mut a = 0;
+    while a < runs.len() {
+        let mut b = a;
+        while joins[b] {
+            b += 1;
         }
-        let prefix_len = TOKEN_PREFIXES[0].len();
-        let mut len = piece(i).len();
-        let mut j = i;
-        while j + 1 < runs.len()
-            && len <= KEY_LEN + 2
-            && joined(text, runs[j].end, runs[j + 1].start)
-        {
-            let before = len;
-            j += 1;
-            len += piece(j).len();
-            let key_sized = (KEY_LEN..=KEY_LEN + 2).contains(&len);
-            let token_start = before < prefix_len && len >= prefix_len;
-            if !key_sized && !token_start {
-                continue;
-            }
-            let whole: String = (i..=j).map(piece).collect();
-            let secret = if key_sized {
-                looks_secret(&whole)
-            } else {
-                TOKEN_PREFIXES.iter().any(|p| whole.starts_with(p))
-            };
-            if secret {
-                marked[i..=j].iter_mut().for_each(|m| *m = true);
-                break;
-            }
+        if b > a {
+            wrapped_secrets(text, &runs, a, b, &mut marked);
         }
+        a = b + 1;
     }
     for (i, key_short) in keyed_tail {
         if key_short || random_looking(&text[runs[i].start..runs[i].end]) {
@@ -134,8 +109,8 @@ pub fn redact(text: &str) -> Cow<'_, str> {
         let (a, b) = (&runs[i - 1], &runs[i]);
         if marked[i - 1]
             && !marked[i]
+            && joins[i - 1]
             && is_token_piece(&text[a.start..a.end])
-            && joined(text, a.end, b.start)
             && random_looking(&text[b.start..b.end])
         {
             marked[i] = true;
@@ -145,8 +120,8 @@ pub fn redact(text: &str) -> Cow<'_, str> {
         let (a, b) = (&runs[i - 1], &runs[i]);
         if marked[i]
             && !marked[i - 1]
+            && joins[i - 1]
             && is_token_piece(&text[b.start..b.end])
-            && joined(text, a.end, b.start)
             && random_looking(&text[a.start..a.end])
         {
             marked[i - 1] = true;
@@ -181,6 +156,71 @@ pub fn redact(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Marks the runs `first..=last` of one chain (each joined to the next by a line break) that
+/// make a secret together: 40 characters (and padding) that look like a key, or the start of a
+/// session token. Two pointers over prefix sums: linear in the chain's length, and pieces are
+/// put together only for a candidate.
+fn wrapped_secrets(text: &str, runs: &[Run], first: usize, last: usize, marked: &mut [bool]) {
+    let piece = |k: usize| &text[runs[k].start..runs[k].end];
+    // Prefix sums over the chain: length, upper, lower, digits.
+    let mut ps = vec![[0u32; 4]; last - first + 2];
+    for k in first..=last {
+        let r = &runs[k];
+        let p = ps[k - first];
+        ps[k - first + 1] = [
+            p[0] + piece(k).len() as u32,
+            p[1] + r.upper,
+            p[2] + r.lower,
+            p[3] + r.digits,
+        ];
+    }
+    let total = |i: usize, j: usize, f: usize| ps[j - first + 1][f] - ps[i - first][f];
+    let prefix_len = TOKEN_PREFIXES[0].len() as u32;
+    let (mut key_end, mut token_end) = (first, first);
+    for i in first..last {
+        key_end = key_end.max(i + 1);
+        token_end = token_end.max(i + 1);
+        if runs[i].glued_before || marked[i] {
+            continue;
+        }
+        // The first end at which the pieces reach a key's length.
+        while key_end < last && total(i, key_end, 0) < KEY_LEN as u32 {
+            key_end += 1;
+        }
+        let mut j = key_end;
+        while j <= last && total(i, j, 0) <= KEY_LEN as u32 + 2 {
+            let len = total(i, j, 0);
+            if len >= KEY_LEN as u32
+                && total(i, j, 1) >= 2
+                && total(i, j, 2) >= 2
+                && total(i, j, 3) >= 1
+            {
+                let whole: String = (i..=j).map(piece).collect();
+                if looks_secret(&whole) {
+                    marked[i..=j].iter_mut().for_each(|m| *m = true);
+                    break;
+                }
+            }
+            j += 1;
+        }
+        // A token whose known prefix the wrap cut.
+        if piece(i).len() < prefix_len as usize {
+            while token_end < last && total(i, token_end, 0) < prefix_len {
+                token_end += 1;
+            }
+            if total(i, token_end, 0) >= prefix_len {
+                let head: String = (i..=token_end)
+                    .flat_map(|k| piece(k).chars())
+                    .take(prefix_len as usize)
+                    .collect();
+                if TOKEN_PREFIXES.contains(&head.as_str()) {
+                    marked[i..=token_end].iter_mut().for_each(|m| *m = true);
+                }
+            }
+        }
+    }
+}
+
 /// A maximal run of base64 characters (`A–Z a–z 0–9 / +`, `%XX` escapes, `=` padding).
 #[derive(Debug, Clone, Copy)]
 struct Run {
@@ -189,6 +229,10 @@ struct Run {
     /// Right after `-`, `_`, `.`, `@` or `:` (an ARN, a name, a host): not a credential, except
     /// after an access key id and a colon (`AKIA…:secret`).
     glued_before: bool,
+    /// Upper-case letters, lower-case letters and digits in the run.
+    upper: u32,
+    lower: u32,
+    digits: u32,
 }
 
 fn is_b64(b: u8) -> bool {
@@ -242,10 +286,14 @@ fn runs(text: &str) -> Vec<Run> {
         let glued_before = start > 0
             && matches!(t[start - 1], b'-' | b'_' | b'.' | b'@' | b':')
             && !(t[start - 1] == b':' && after_access_key_id(&text[..start - 1]));
+        let count = |f: fn(&u8) -> bool| t[start..i].iter().filter(|b| f(b)).count() as u32;
         out.push(Run {
             start,
             end: i,
             glued_before,
+            upper: count(u8::is_ascii_uppercase),
+            lower: count(u8::is_ascii_lowercase),
+            digits: count(u8::is_ascii_digit),
         });
     }
     out
