@@ -204,7 +204,9 @@ fn wrapped_secrets(text: &str, runs: &[Run], first: usize, last: usize, marked: 
             j += 1;
         }
         // A token whose known prefix the wrap cut.
-        if piece(i).len() < prefix_len as usize {
+        if piece(i).len() < prefix_len as usize
+            && TOKEN_PREFIXES.iter().any(|p| p.starts_with(piece(i)))
+        {
             while token_end < last && total(i, token_end, 0) < prefix_len {
                 token_end += 1;
             }
