@@ -86,21 +86,33 @@ fn demo_findings_are_exactly_the_planted_defects() {
 
 #[test]
 fn a_boundary_block_points_to_the_boundary_fix() {
+    use lambda_doctor::checks::Fact;
+    use lambda_doctor::policy::Layer;
     let demo = Snapshot::demo();
     let tree = Tree::embedded().expect("tree");
-    let r = CheckReport::new(
-        tree,
-        demo.function("legacy-admin", "demo").expect("fn"),
-        "demo",
-        Lang::En,
-    );
-    let logs = r
-        .findings
-        .iter()
-        .find(|f| f.outcome.id == "role.logs")
-        .expect("logs finding");
-    assert_eq!(logs.fix.node.as_deref(), Some("logs-boundary"));
-    assert!(logs.outcome.evidence[0].contains("permissions boundary does not allow"));
+    // The same fix in every language: it follows the facts, not the words (Japanese and
+    // Chinese once got the basic-execution fix the role already had).
+    for lang in Lang::ALL {
+        let r = CheckReport::new(
+            tree,
+            demo.function("legacy-admin", "demo").expect("fn"),
+            "demo",
+            lang,
+        );
+        let logs = r
+            .findings
+            .iter()
+            .find(|f| f.outcome.id == "role.logs")
+            .expect("logs finding");
+        assert_eq!(logs.fix.node.as_deref(), Some("logs-boundary"), "{lang:?}");
+        assert!(matches!(
+            logs.outcome.evidence[0],
+            Fact::Decision {
+                denied_by: Some(Layer::Boundary),
+                ..
+            }
+        ));
+    }
 }
 
 #[test]
@@ -149,5 +161,57 @@ fn the_trust_fix_keeps_what_the_role_already_trusts() {
         principals,
         vec!["\"ec2.amazonaws.com\"", "\"lambda.amazonaws.com\""],
         "the current trust (EC2) is kept and Lambda added: {policy}"
+    );
+}
+
+#[test]
+fn fixes_name_what_the_facts_name_and_are_the_same_in_every_language() {
+    let demo = Snapshot::demo();
+    let tree = Tree::embedded().expect("tree");
+    for f in &demo.functions {
+        let mut policies: Vec<Vec<Option<serde_json::Value>>> = Vec::new();
+        for lang in Lang::ALL {
+            let r = CheckReport::new(tree, f, "demo", lang);
+            for finding in &r.findings {
+                let text = format!("{:?} {:?}", finding.fix.policy, finding.fix.change);
+                for known in [
+                    "<ACTION>",
+                    "<RESOURCE>",
+                    "<BOUNDARY_POLICY_ARN>",
+                    "<QUEUE_ARN>",
+                    "<STREAM_ARN>",
+                ] {
+                    assert!(
+                        !text.contains(known),
+                        "{} {} ({lang:?}): {known} although the evidence holds it: {text}",
+                        f.config.name,
+                        finding.outcome.id
+                    );
+                }
+            }
+            policies.push(r.findings.iter().map(|x| x.fix.policy.clone()).collect());
+        }
+        assert!(
+            policies.windows(2).all(|w| w[0] == w[1]),
+            "{}: the fix's policy differs between languages",
+            f.config.name
+        );
+    }
+    // The polled queue, not the dead-letter queue.
+    let r = CheckReport::new(
+        tree,
+        demo.function("queue-worker", "demo").expect("fn"),
+        "demo",
+        Lang::Ja,
+    );
+    let esm = r
+        .findings
+        .iter()
+        .find(|f| f.outcome.id == "role.event_source")
+        .expect("finding");
+    let policy = esm.fix.policy.as_ref().expect("policy");
+    assert_eq!(
+        policy["Statement"][0]["Resource"],
+        "arn:aws:sqs:us-east-1:123456789012:jobs"
     );
 }

@@ -251,9 +251,14 @@ async fn an_explicit_deny_beats_the_allow() {
     let ev = read_function(&aws, &name).await.expect("read");
     let logs = ev.docs().run("role.logs").expect("answered");
     assert!(
-        logs.evidence
-            .iter()
-            .any(|l| l.contains("explicitly denied") && l.contains("NoLogs")),
+        logs.evidence.iter().any(|f| matches!(
+            f,
+            lambda_doctor::checks::Fact::Decision {
+                decision: lambda_doctor::policy::Decision::ExplicitlyDenied,
+                statement: Some(st),
+                ..
+            } if st.sid.as_deref() == Some("NoLogs")
+        )),
         "{:?}",
         logs.evidence
     );

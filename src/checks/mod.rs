@@ -2,9 +2,10 @@
 //! documents. Pure: the live SDK reader or a snapshot supplies [`FunctionDocs`]; this module
 //! decides. [`FunctionDocs`] also answers the decision tree's check-backed questions.
 
+pub mod render;
 pub mod report;
 
-use crate::i18n::{Lang, fill, ui};
+use crate::i18n::Lang;
 use crate::policy::model::Statement;
 use crate::policy::request::ContextValue;
 use crate::policy::{Decision, Evaluation, Layer, Policy, PolicySet, Request, decide};
@@ -176,7 +177,98 @@ pub struct Outcome {
     /// True when the check found the problem.
     pub failed: bool,
     pub severity: Severity,
-    pub evidence: Vec<String>,
+    /// What the documents show, as data; [`render::say`] words it.
+    pub evidence: Vec<Fact>,
+}
+
+/// Which policy a request was evaluated against (for wording only).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Subject {
+    /// The execution role's trust policy.
+    Trust,
+    /// The execution role's policies and boundary.
+    Role,
+    /// The role's policies and the KMS key policy.
+    Key,
+}
+
+/// A statement of a policy: the policy's name when known (a managed policy ARN, an inline
+/// policy name), its index and Sid.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StatementRef {
+    pub policy: Option<String>,
+    pub index: usize,
+    pub sid: Option<String>,
+}
+
+/// Why the KMS key policy was assumed rather than read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "why", rename_all = "snake_case")]
+pub enum KeyPolicyGap {
+    Unreadable { needs: String },
+    NotRead,
+}
+
+/// One thing a check found in the documents. Checks return these; only rendering
+/// ([`render::say`]) turns them into words, and nothing searches the words.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "fact", rename_all = "snake_case")]
+pub enum Fact {
+    RoleExists {
+        arn: String,
+    },
+    RoleAbsent,
+    /// What the policies decided for one request.
+    Decision {
+        subject: Subject,
+        /// The principal asking (for trust: the service principal).
+        principal: Option<String>,
+        action: String,
+        resource: Option<String>,
+        decision: Decision,
+        /// For an implicit deny: the layer that lacked an allow.
+        denied_by: Option<Layer>,
+        /// The statement that allowed, or the Deny that denied.
+        statement: Option<StatementRef>,
+    },
+    KeyAbsent {
+        key: String,
+    },
+    /// The default key policy was assumed.
+    KeyPolicyAssumed(KeyPolicyGap),
+    NoBoundary,
+    BoundaryAllows {
+        boundary: String,
+    },
+    /// The permissions boundary blocks what `check` needs.
+    BoundaryBlocks {
+        check: &'static str,
+        action: String,
+        resource: String,
+        boundary: String,
+    },
+    NoDeprecated,
+    Deprecated {
+        arn: String,
+    },
+    NoPublicStatement,
+    PublicStatement {
+        statement: StatementRef,
+    },
+    SourceScoped,
+    SourceOpen {
+        statement: StatementRef,
+    },
+    NoOtherAccount,
+    OtherAccount {
+        statement: StatementRef,
+        account: String,
+        principal: String,
+    },
+    UrlAuth {
+        auth_type: String,
+    },
 }
 
 /// Every check id, in DESIGN.md order.
@@ -185,10 +277,6 @@ pub const IDS: &[&str] = crate::tree::CHECK_IDS;
 impl FunctionDocs {
     fn arn_part(&self, i: usize) -> &str {
         self.function_arn.split(':').nth(i).unwrap_or("")
-    }
-    /// An evidence line in the docs' language.
-    fn say(&self, key: &'static str, args: &[(&str, &str)]) -> String {
-        fill(ui(key, self.lang), args)
     }
 
     fn partition(&self) -> &str {
@@ -327,7 +415,9 @@ impl FunctionDocs {
                     id: "resource.url_public",
                     failed: t.eq_ignore_ascii_case("NONE"),
                     severity: Severity::Warning,
-                    evidence: vec![self.say("ev.url_auth", &[("type", t)])],
+                    evidence: vec![Fact::UrlAuth {
+                        auth_type: t.to_string(),
+                    }],
                 }))
             }
             "resource.cross_account" => self.cross_account(),
@@ -351,8 +441,8 @@ impl FunctionDocs {
     fn role_missing(&self) -> Checked {
         // Unknown is not missing: the question stays open, with the read that was refused.
         let (failed, line) = match self.role.need(Document::Role)? {
-            Some(r) => (false, self.say("ev.role_exists", &[("arn", &r.arn)])),
-            None => (true, self.say("ev.role_absent", &[])),
+            Some(r) => (false, Fact::RoleExists { arn: r.arn.clone() }),
+            None => (true, Fact::RoleAbsent),
         };
         Ok(Some(Outcome {
             id: "role.missing",
@@ -393,18 +483,13 @@ impl FunctionDocs {
             id: "role.trust",
             failed: ev.decision != Decision::Allowed,
             severity: Severity::Error,
-            evidence: vec![explain(
+            evidence: vec![decision_fact(
                 &ev,
-                "ev.subject_trust",
-                &self.say(
-                    "ev.may",
-                    &[
-                        ("principal", "lambda.amazonaws.com"),
-                        ("action", "sts:AssumeRole"),
-                    ],
-                ),
+                Subject::Trust,
+                Some("lambda.amazonaws.com"),
+                "sts:AssumeRole",
+                None,
                 &[],
-                self.lang,
             )],
         }))
     }
@@ -436,12 +521,13 @@ impl FunctionDocs {
             if ev.decision != Decision::Allowed {
                 failed = true;
             }
-            evidence.push(explain(
+            evidence.push(decision_fact(
                 &ev,
-                "ev.subject_role",
-                &self.say("ev.on", &[("action", action), ("resource", resource)]),
+                Subject::Role,
+                None,
+                action,
+                Some(resource),
                 &names,
-                self.lang,
             ));
         }
         Ok(Some(Outcome {
@@ -470,7 +556,7 @@ impl FunctionDocs {
                     id: "role.kms",
                     failed: true,
                     severity: Severity::Error,
-                    evidence: vec![self.say("ev.key_absent", &[("key", &key)])],
+                    evidence: vec![Fact::KeyAbsent { key: key.clone() }],
                 }));
             }
             Some(invalid @ Known::Invalid { .. }) => {
@@ -478,9 +564,11 @@ impl FunctionDocs {
                 None
             }
             Some(Known::Unreadable { needs }) => {
-                Some(self.say("ev.key_policy_unreadable", &[("needs", needs)]))
+                Some(Fact::KeyPolicyAssumed(KeyPolicyGap::Unreadable {
+                    needs: needs.clone(),
+                }))
             }
-            None => Some(self.say("ev.key_policy_not_read", &[])),
+            None => Some(Fact::KeyPolicyAssumed(KeyPolicyGap::NotRead)),
         };
         if assumed.is_some() {
             set.resource = Some(
@@ -502,12 +590,13 @@ impl FunctionDocs {
             key.split(':').nth(4),
         );
         let ev = decide(&set, &req);
-        let mut evidence = vec![explain(
+        let mut evidence = vec![decision_fact(
             &ev,
-            "ev.subject_key",
-            &self.say("ev.on", &[("action", "kms:Decrypt"), ("resource", &key)]),
+            Subject::Key,
+            None,
+            "kms:Decrypt",
+            Some(&key),
             &self.names(role),
-            self.lang,
         )];
         evidence.extend(assumed);
         Ok(Some(Outcome {
@@ -552,7 +641,7 @@ impl FunctionDocs {
                 id: "role.boundary",
                 failed: false,
                 severity: Severity::Error,
-                evidence: vec![self.say("ev.no_boundary", &[])],
+                evidence: vec![Fact::NoBoundary],
             }));
         };
         let mut blocked = Vec::new();
@@ -563,16 +652,29 @@ impl FunctionDocs {
             "role.kms",
             "role.dead_letter",
         ] {
-            if let Some(o) = self.run(id) {
-                let reason = ui("ev.reason_boundary", self.lang);
-                for line in o.evidence.iter().filter(|l| l.contains(reason)) {
-                    blocked.push(format!("{id}: {line}"));
+            let Some(o) = self.run(id) else { continue };
+            for f in &o.evidence {
+                if let Fact::Decision {
+                    action,
+                    resource: Some(resource),
+                    denied_by: Some(Layer::Boundary),
+                    ..
+                } = f
+                {
+                    blocked.push(Fact::BoundaryBlocks {
+                        check: o.id,
+                        action: action.clone(),
+                        resource: resource.clone(),
+                        boundary: b.name.clone(),
+                    });
                 }
             }
         }
         let failed = !blocked.is_empty();
         if !failed {
-            blocked.push(self.say("ev.boundary_ok", &[("name", &b.name)]));
+            blocked.push(Fact::BoundaryAllows {
+                boundary: b.name.clone(),
+            });
         }
         Ok(Some(Outcome {
             id: "role.boundary",
@@ -601,10 +703,10 @@ impl FunctionDocs {
             failed: !old.is_empty(),
             severity: Severity::Warning,
             evidence: if old.is_empty() {
-                vec![self.say("ev.no_deprecated", &[])]
+                vec![Fact::NoDeprecated]
             } else {
                 old.iter()
-                    .map(|a| self.say("ev.deprecated", &[("arn", a)]))
+                    .map(|a| Fact::Deprecated { arn: a.to_string() })
                     .collect()
             },
         }))
@@ -625,23 +727,25 @@ impl FunctionDocs {
 
     fn resource_public(&self) -> Checked {
         let stmts = self.allow_statements()?;
-        let public: Vec<String> = stmts
+        let public: Vec<StatementRef> = stmts
             .iter()
             .filter(|s| {
                 s.principal.as_ref().is_some_and(|p| p.any && !p.not) && s.conditions.is_empty()
             })
-            .map(|s| describe(s, self.lang))
+            .map(|s| statement_ref(s))
             .collect();
         Ok(Some(Outcome {
             id: "resource.public",
             failed: !public.is_empty(),
             severity: Severity::Error,
             evidence: if public.is_empty() {
-                vec![self.say("ev.no_public", &[])]
+                vec![Fact::NoPublicStatement]
             } else {
                 public
                     .iter()
-                    .map(|d| self.say("ev.public", &[("statement", d)]))
+                    .map(|st| Fact::PublicStatement {
+                        statement: st.clone(),
+                    })
                     .collect()
             },
         }))
@@ -649,7 +753,7 @@ impl FunctionDocs {
 
     fn confused_deputy(&self) -> Checked {
         let stmts = self.allow_statements()?;
-        let open: Vec<String> = stmts
+        let open: Vec<StatementRef> = stmts
             .iter()
             .filter(|s| {
                 let service = s
@@ -662,17 +766,19 @@ impl FunctionDocs {
                 });
                 service && !scoped
             })
-            .map(|s| describe(s, self.lang))
+            .map(|s| statement_ref(s))
             .collect();
         Ok(Some(Outcome {
             id: "resource.confused_deputy",
             failed: !open.is_empty(),
             severity: Severity::Warning,
             evidence: if open.is_empty() {
-                vec![self.say("ev.deputy_ok", &[])]
+                vec![Fact::SourceScoped]
             } else {
                 open.iter()
-                    .map(|d| self.say("ev.deputy_open", &[("statement", d)]))
+                    .map(|st| Fact::SourceOpen {
+                        statement: st.clone(),
+                    })
                     .collect()
             },
         }))
@@ -693,14 +799,11 @@ impl FunctionDocs {
                     v.split(':').nth(4).unwrap_or("").to_string()
                 };
                 if !acct.is_empty() && acct != me {
-                    others.push(self.say(
-                        "ev.other_account",
-                        &[
-                            ("statement", &describe(s, self.lang)),
-                            ("account", &acct),
-                            ("principal", v),
-                        ],
-                    ));
+                    others.push(Fact::OtherAccount {
+                        statement: statement_ref(s),
+                        account: acct,
+                        principal: v.clone(),
+                    });
                 }
             }
         }
@@ -709,7 +812,7 @@ impl FunctionDocs {
             failed: !others.is_empty(),
             severity: Severity::Info,
             evidence: if others.is_empty() {
-                vec![self.say("ev.no_other_account", &[])]
+                vec![Fact::NoOtherAccount]
             } else {
                 others
             },
@@ -745,25 +848,25 @@ pub fn poll_actions(arn: &str) -> Option<&'static [&'static str]> {
     }
 }
 
-fn describe(s: &Statement, lang: Lang) -> String {
-    let base = fill(ui("ev.statement", lang), &[("index", &s.index.to_string())]);
-    match &s.sid {
-        Some(sid) => format!("{base} ({sid})"),
-        None => base,
+fn statement_ref(s: &Statement) -> StatementRef {
+    StatementRef {
+        policy: None,
+        index: s.index,
+        sid: s.sid.clone(),
     }
 }
 
-/// One evidence line: which statement allows, or why nothing does. `subject` is the ui key
-/// naming the policy the request was checked against.
-fn explain(
+/// What the evaluator decided for one request, as a fact. `names` maps `identity[i]` to the
+/// policy's own name.
+fn decision_fact(
     ev: &Evaluation,
-    subject: &'static str,
-    what: &str,
+    subject: Subject,
+    principal: Option<&str>,
+    action: &str,
+    resource: Option<&str>,
     names: &[String],
-    lang: Lang,
-) -> String {
+) -> Fact {
     let name = |policy: &str| -> String {
-        // "identity[2]" → the policy's own name.
         policy
             .strip_prefix("identity[")
             .and_then(|r| r.strip_suffix(']'))
@@ -771,51 +874,25 @@ fn explain(
             .and_then(|i| names.get(i).cloned())
             .unwrap_or_else(|| policy.to_string())
     };
-    let stmt = |s: &crate::policy::MatchedStatement| -> String {
-        let sid = s
-            .sid
-            .as_deref()
-            .map(|x| format!(" ({x})"))
-            .unwrap_or_default();
-        let base = fill(
-            ui("ev.policy_statement", lang),
-            &[
-                ("policy", &name(&s.policy)),
-                ("index", &s.index.to_string()),
-            ],
-        );
-        format!("{base}{sid}")
+    let statement = match ev.decision {
+        Decision::ImplicitlyDenied => None,
+        _ => ev.statements.first().map(|s| StatementRef {
+            policy: Some(name(&s.policy)),
+            index: s.index,
+            sid: s.sid.clone(),
+        }),
     };
-    let subject = ui(subject, lang);
-    match ev.decision {
-        Decision::Allowed => {
-            let by = ev
-                .statements
-                .first()
-                .map(stmt)
-                .unwrap_or_else(|| ui("ev.the_policies", lang).to_string());
-            fill(ui("ev.allowed", lang), &[("what", what), ("by", &by)])
-        }
-        Decision::ExplicitlyDenied => {
-            let by = ev.statements.first().map(stmt).unwrap_or_default();
-            fill(
-                ui("ev.denied_explicit", lang),
-                &[("what", what), ("by", &by)],
-            )
-        }
-        Decision::ImplicitlyDenied => {
-            let reason = match ev.denied_by {
-                Some(Layer::Boundary) => ui("ev.reason_boundary", lang).to_string(),
-                Some(Layer::Resource) => {
-                    fill(ui("ev.reason_resource", lang), &[("subject", subject)])
-                }
-                _ => fill(ui("ev.reason_identity", lang), &[("subject", subject)]),
-            };
-            fill(
-                ui("ev.not_allowed", lang),
-                &[("what", what), ("reason", &reason)],
-            )
-        }
+    Fact::Decision {
+        subject,
+        principal: principal.map(str::to_string),
+        action: action.to_string(),
+        resource: resource.map(str::to_string),
+        decision: ev.decision,
+        denied_by: match ev.decision {
+            Decision::ImplicitlyDenied => Some(ev.denied_by.unwrap_or(Layer::Identity)),
+            _ => None,
+        },
+        statement,
     }
 }
 
@@ -823,7 +900,11 @@ impl Evidence for FunctionDocs {
     fn check(&self, id: &str) -> Option<CheckResult> {
         self.run(id).map(|o| CheckResult {
             failed: o.failed,
-            evidence: o.evidence,
+            evidence: o
+                .evidence
+                .iter()
+                .map(|f| render::say(f, self.lang))
+                .collect(),
         })
     }
 }

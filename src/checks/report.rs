@@ -1,9 +1,11 @@
 //! `check` results with their fixes: each failed check is paired with the decision tree's fix
 //! for it, filled in with the function's own ARNs; text, Markdown and JSON renderings.
 
-use super::{Answer, Cause, Outcome, Severity, Unanswered};
+use super::render::say;
+use super::{Answer, Cause, Fact, Outcome, Severity, Unanswered};
 use crate::evidence::FunctionEvidence;
 use crate::i18n::{Lang, fill, ui};
+use crate::policy::Layer;
 use crate::report::{Style, wrap};
 use crate::tree::Tree;
 use crate::tree::vars::Vars;
@@ -162,6 +164,9 @@ pub fn vars_for(ev: &FunctionEvidence) -> Vars {
         v.set("principal_account", *a);
     }
     v.set("role_arn", c.role.clone());
+    if let Some(b) = ev.role.ok().and_then(|r| r.boundary_arn.clone()) {
+        v.set("boundary_policy_arn", b);
+    }
     if let Some(n) = c.role.rsplit('/').next() {
         v.set("role_name", n);
         v.set("principal_name", n);
@@ -210,10 +215,16 @@ fn node_for(o: &Outcome, ev: &FunctionEvidence) -> Option<&'static str> {
         .and_then(|m| m.first())
         .map(|m| m.event_source_arn.as_str())
         .unwrap_or("");
-    let boundary = o
-        .evidence
-        .iter()
-        .any(|e| e.contains("permissions boundary does not allow"));
+    // Facts, not words: the same answer in every language.
+    let boundary = o.evidence.iter().any(|f| {
+        matches!(
+            f,
+            Fact::Decision {
+                denied_by: Some(Layer::Boundary),
+                ..
+            }
+        )
+    });
     Some(match o.id {
         "role.logs" | "role.vpc" | "role.event_source" | "role.kms" | "role.dead_letter"
             if boundary =>
@@ -245,9 +256,9 @@ fn node_for(o: &Outcome, ev: &FunctionEvidence) -> Option<&'static str> {
         "role.boundary" => "exec-boundary-fix",
         "role.missing" => "trust-role-missing",
         "policy.deprecated"
-            if o.evidence
-                .iter()
-                .any(|e| e.contains("AWSLambdaReadOnlyAccess")) =>
+            if o.evidence.iter().any(|f| {
+                matches!(f, Fact::Deprecated { arn } if arn.ends_with("/AWSLambdaReadOnlyAccess"))
+            }) =>
         {
             "migrate-read-only"
         }
@@ -259,6 +270,31 @@ fn node_for(o: &Outcome, ev: &FunctionEvidence) -> Option<&'static str> {
 
 fn fix_for(tree: &Tree, o: &Outcome, ev: &FunctionEvidence, lang: Lang) -> Fix {
     let mut vars = vars_for(ev);
+    // What the finding is about, from its facts: the request that was not allowed (the queue
+    // actually polled, not the dead-letter queue; the action the boundary blocks).
+    let denied = o.evidence.iter().find_map(|f| match f {
+        Fact::Decision {
+            action,
+            resource: Some(resource),
+            decision,
+            ..
+        } if *decision != crate::policy::Decision::Allowed => Some((action, resource)),
+        Fact::BoundaryBlocks {
+            action, resource, ..
+        } => Some((action, resource)),
+        _ => None,
+    });
+    if let Some((action, resource)) = denied {
+        vars.set("action", action.clone());
+        vars.set("resource", resource.clone());
+        match o.id {
+            "role.event_source" | "role.dead_letter" if resource.contains(":sqs:") => {
+                vars.set("queue_arn", resource.clone())
+            }
+            "role.event_source" => vars.set("stream_arn", resource.clone()),
+            _ => {}
+        }
+    }
     if o.id == "resource.confused_deputy"
         && let Some(p) = ev.resource_policy.ok()
     {
@@ -375,7 +411,8 @@ pub fn json(r: &CheckReport, lang: Lang) -> String {
             "id": f.outcome.id,
             "severity": f.outcome.severity,
             "title": ui(title_key(f.outcome.id), lang),
-            "evidence": f.outcome.evidence,
+            "evidence": f.outcome.evidence.iter().map(|e| say(e, lang)).collect::<Vec<_>>(),
+            "facts": f.outcome.evidence,
             "fix": {
                 "node": f.fix.node,
                 "title": f.fix.title,
@@ -427,8 +464,8 @@ pub fn text(r: &CheckReport, lang: Lang, style: Style) -> String {
             Severity::Info => style.cyan(&line),
         };
         let _ = writeln!(out, "\n{painted}");
-        for e in &f.outcome.evidence {
-            for (j, l) in wrap::wrap(e, w.saturating_sub(6)).iter().enumerate() {
+        for e in f.outcome.evidence.iter().map(|e| say(e, lang)) {
+            for (j, l) in wrap::wrap(&e, w.saturating_sub(6)).iter().enumerate() {
                 let bullet = if j == 0 { "    - " } else { "      " };
                 let _ = writeln!(out, "{bullet}{l}");
             }
@@ -517,7 +554,7 @@ pub fn markdown(r: &CheckReport, lang: Lang) -> String {
             ui(title_key(f.outcome.id), lang),
             ui(severity_key(f.outcome.severity), lang)
         );
-        for e in &f.outcome.evidence {
+        for e in f.outcome.evidence.iter().map(|e| say(e, lang)) {
             let _ = writeln!(out, "- {e}");
         }
         if !f.fix.title.is_empty() {

@@ -66,15 +66,30 @@ fn a_healthy_function_has_no_finding() {
     let d = docs(vec![basic_execution()]);
     assert_eq!(failed(&d), Vec::<&str>::new());
     let logs = d.run("role.logs").expect("applies");
+    let Fact::Decision {
+        action,
+        decision,
+        statement,
+        ..
+    } = &logs.evidence[0]
+    else {
+        panic!("{:?}", logs.evidence)
+    };
+    assert_eq!(action, "logs:CreateLogGroup");
+    assert_eq!(*decision, Decision::Allowed);
+    let st = statement.as_ref().expect("the allowing statement");
     assert!(
-        logs.evidence[0].starts_with("allowed: logs:CreateLogGroup"),
-        "{:?}",
-        logs.evidence
+        st.policy
+            .as_deref()
+            .is_some_and(|p| p.ends_with("AWSLambdaBasicExecutionRole")),
+        "{st:?}"
     );
+    assert_eq!(st.index, 0);
+    let line = render::say(&logs.evidence[0], Lang::En);
+    assert!(line.starts_with("allowed: logs:CreateLogGroup"), "{line}");
     assert!(
-        logs.evidence[0].contains("AWSLambdaBasicExecutionRole statement 0"),
-        "{:?}",
-        logs.evidence
+        line.contains("AWSLambdaBasicExecutionRole statement 0"),
+        "{line}"
     );
 }
 
@@ -138,11 +153,35 @@ fn a_boundary_that_blocks_is_named() {
         )));
     }
     assert_eq!(failed(&d), vec!["role.logs", "role.boundary"]);
+    // The same fact whatever the language: the boundary is what lacks the allow.
+    for lang in Lang::ALL {
+        d.lang = lang;
+        let logs = d.run("role.logs").expect("applies");
+        assert!(
+            matches!(
+                logs.evidence[0],
+                Fact::Decision {
+                    denied_by: Some(Layer::Boundary),
+                    ..
+                }
+            ),
+            "{:?}",
+            logs.evidence
+        );
+        let boundary = d.run("role.boundary").expect("applies");
+        assert!(
+            boundary.evidence.iter().all(|f| matches!(
+                f,
+                Fact::BoundaryBlocks { check: "role.logs", boundary, .. }
+                    if boundary == "arn:aws:iam::123456789012:policy/boundary"
+            )),
+            "{:?}",
+            boundary.evidence
+        );
+    }
     let logs = d.run("role.logs").expect("applies");
     assert!(
-        logs.evidence[0].contains("permissions boundary does not allow"),
-        "{:?}",
-        logs.evidence
+        render::say(&logs.evidence[0], Lang::En).contains("permissions boundary does not allow")
     );
 }
 
@@ -166,7 +205,17 @@ fn resource_policy_checks() {
     let deputy = d.run("resource.confused_deputy").expect("applies");
     assert_eq!(
         deputy.evidence,
-        vec!["statement 0 (s3) lets a service invoke without aws:SourceArn / aws:SourceAccount"]
+        vec![Fact::SourceOpen {
+            statement: StatementRef {
+                policy: None,
+                index: 0,
+                sid: Some("s3".into())
+            }
+        }]
+    );
+    assert_eq!(
+        render::say(&deputy.evidence[0], Lang::En),
+        "statement 0 (s3) lets a service invoke without aws:SourceArn / aws:SourceAccount"
     );
 }
 

@@ -99,6 +99,7 @@ pub const PLACEHOLDERS: &[&str] = &[
     "layer_version",
     "service",
     "event_source",
+    "boundary_policy_arn",
 ];
 
 /// The names inside `{{...}}` in `s`, in order.

@@ -169,7 +169,12 @@ impl FixDoc {
             title: f.fix.title.clone(),
             target: ui(target, lang).to_string(),
             explanation: f.fix.explanation.clone(),
-            evidence: f.outcome.evidence.clone(),
+            evidence: f
+                .outcome
+                .evidence
+                .iter()
+                .map(|e| crate::checks::render::say(e, lang))
+                .collect(),
             open_questions: Vec::new(),
             blocks,
             followups: Vec::new(),

@@ -1153,7 +1153,8 @@ fn tab_lines(
                 out.extend(hang(mark, &text, w, style));
                 if i == sel {
                     for e in &cf.outcome.evidence {
-                        out.extend(hang("    · ", e, w, th.dim()));
+                        let line = crate::checks::render::say(e, l);
+                        out.extend(hang("    · ", &line, w, th.dim()));
                     }
                     out.extend(hang(
                         &format!("    {}: ", ui("fix", l)),
