@@ -226,3 +226,14 @@ fn service_callers_reach_their_own_fix() {
         assert!(cmds.contains(svc), "{svc}: {cmds}");
     }
 }
+
+#[test]
+fn an_scp_fix_names_the_policy_id_from_the_message() {
+    let tree = lambda_doctor::tree::Tree::embedded().expect("tree");
+    let f = lambda_doctor::recognize::recognize("User: arn:aws:iam::123456789012:user/dev is not authorized to perform: lambda:CreateFunction on resource: arn:aws:lambda:us-east-1:123456789012:function:f with an explicit deny in a service control policy: arn:aws:organizations::111122223333:policy/o-exampleorgid/service_control_policy/p-examplepolicyid111").remove(0);
+    let d =
+        lambda_doctor::diagnose::Diagnosis::new(tree, f, &lambda_doctor::tree::walk::NoEvidence);
+    let cmds = [d.read_commands(), d.change_commands()].concat().join("\n");
+    assert!(cmds.contains("--policy-id p-examplepolicyid111"), "{cmds}");
+    assert!(!cmds.contains("<POLICY_ID>"), "{cmds}");
+}

@@ -100,6 +100,8 @@ pub const PLACEHOLDERS: &[&str] = &[
     "service",
     "event_source",
     "boundary_policy_arn",
+    "policy_id",
+    "queue_url",
 ];
 
 /// The names inside `{{...}}` in `s`, in order.
@@ -278,6 +280,20 @@ fn arn_part(arn: &str, idx: usize) -> Option<String> {
     Some(parts[idx].to_string()).filter(|s| !s.is_empty())
 }
 
+/// An SQS queue's URL from its ARN (`arn:PARTITION:sqs:REGION:ACCOUNT:NAME`).
+pub fn queue_url(arn: &str) -> Option<String> {
+    let p: Vec<&str> = arn.split(':').collect();
+    if p.len() != 6 || p[2] != "sqs" || p[3].is_empty() || p[4].len() != 12 || p[5].is_empty() {
+        return None;
+    }
+    let domain = if p[1] == "aws-cn" {
+        "amazonaws.com.cn"
+    } else {
+        "amazonaws.com"
+    };
+    Some(format!("https://sqs.{}.{domain}/{}/{}", p[3], p[4], p[5]))
+}
+
 /// Values for placeholders. Unknown ones render as `<NAME>`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Vars(pub BTreeMap<&'static str, String>);
@@ -285,6 +301,21 @@ pub struct Vars(pub BTreeMap<&'static str, String>);
 impl Vars {
     pub fn set(&mut self, k: &'static str, v: impl Into<String>) {
         let v = v.into();
+        // Values that follow from this one: an organization policy's id from its ARN, a
+        // queue's URL from its ARN.
+        match k {
+            "policy_arn" => {
+                if let Some(id) = v.rsplit('/').next().filter(|id| id.starts_with("p-")) {
+                    self.set("policy_id", id.to_string());
+                }
+            }
+            "queue_arn" => {
+                if let Some(url) = queue_url(&v) {
+                    self.set("queue_url", url);
+                }
+            }
+            _ => {}
+        }
         if !v.trim().is_empty() {
             self.0.insert(k, v);
         }
@@ -584,6 +615,35 @@ fn function_base_arn(arn: &str) -> String {
 mod tests {
     use super::*;
     use crate::recognize::recognize;
+
+    #[test]
+    fn derived_values_fill_themselves() {
+        let mut v = Vars::default();
+        v.set(
+            "policy_arn",
+            "arn:aws:organizations::111122223333:policy/o-exampleorgid/service_control_policy/p-examplepolicyid111",
+        );
+        v.set("queue_arn", "arn:aws:sqs:us-east-1:123456789012:jobs");
+        assert_eq!(v.get("policy_id"), Some("p-examplepolicyid111"));
+        assert_eq!(
+            v.get("queue_url"),
+            Some("https://sqs.us-east-1.amazonaws.com/123456789012/jobs")
+        );
+        assert_eq!(
+            queue_url("arn:aws-cn:sqs:cn-north-1:123456789012:q").as_deref(),
+            Some("https://sqs.cn-north-1.amazonaws.com.cn/123456789012/q")
+        );
+        assert_eq!(queue_url("arn:aws:sqs:us-east-1:xxx:q"), None);
+        let f = recognize("User: arn:aws:iam::123456789012:user/dev is not authorized to perform: lambda:CreateFunction on resource: arn:aws:lambda:us-east-1:123456789012:function:f with an explicit deny in a service control policy: arn:aws:organizations::111122223333:policy/o-exampleorgid/service_control_policy/p-examplepolicyid111").remove(0);
+        assert_eq!(
+            Vars::from_finding(&f).get("policy_id"),
+            Some("p-examplepolicyid111")
+        );
+        assert_eq!(
+            v.fill("--policy-id {{policy_id}} --queue-url {{queue_url}} {{layer_arn}}"),
+            "--policy-id p-examplepolicyid111 --queue-url https://sqs.us-east-1.amazonaws.com/123456789012/jobs <LAYER_ARN>"
+        );
+    }
 
     #[test]
     fn fills_known_and_marks_unknown() {
