@@ -215,3 +215,54 @@ fn fixes_name_what_the_facts_name_and_are_the_same_in_every_language() {
         "arn:aws:sqs:us-east-1:123456789012:jobs"
     );
 }
+
+#[test]
+fn an_explicit_deny_is_fixed_where_the_deny_is_never_with_an_allow() {
+    // orders-api with an inline policy that denies logs:PutLogEvents next to
+    // AWSLambdaBasicExecutionRole (which allows it).
+    let mut v: serde_json::Value = serde_json::to_value(Snapshot::demo()).expect("demo");
+    let f = v["functions"]
+        .as_array_mut()
+        .expect("functions")
+        .iter_mut()
+        .find(|f| f["config"]["name"] == "orders-api")
+        .expect("orders-api");
+    f["role"]["value"]["policies"]["value"]
+        .as_array_mut()
+        .expect("policies")
+        .push(
+            serde_json::json!({"name": "no-logs", "managed": false, "document": {"status": "ok",
+            "value": {"Version": "2012-10-17", "Statement": [{"Sid": "NoLogs", "Effect": "Deny",
+            "Action": "logs:PutLogEvents", "Resource": "*"}]}}}),
+        );
+    let snap = Snapshot::parse(&v.to_string(), "test").expect("snapshot");
+    let tree = Tree::embedded().expect("tree");
+    for lang in Lang::ALL {
+        let r = CheckReport::new(
+            tree,
+            snap.function("orders-api", "t").expect("fn"),
+            "t",
+            lang,
+        );
+        let logs = r
+            .findings
+            .iter()
+            .find(|f| f.outcome.id == "role.logs")
+            .expect("role.logs fails");
+        assert_eq!(
+            logs.fix.node.as_deref(),
+            Some("deny-in-identity"),
+            "{lang:?}"
+        );
+        let text = format!("{:?} {:?}", logs.fix.policy, logs.fix.change);
+        assert!(!text.contains("\"Allow\""), "{text}");
+        assert!(
+            logs.fix
+                .change
+                .iter()
+                .any(|c| c.contains("--role-name orders-api-role --policy-name no-logs")),
+            "{:?}",
+            logs.fix.change
+        );
+    }
+}

@@ -2,7 +2,7 @@
 //! for it, filled in with the function's own ARNs; text, Markdown and JSON renderings.
 
 use super::render::say;
-use super::{Answer, Cause, Fact, Outcome, Severity, Unanswered};
+use super::{Answer, Cause, Fact, Outcome, Severity, Subject, Unanswered};
 use crate::evidence::FunctionEvidence;
 use crate::i18n::{Lang, fill, ui};
 use crate::policy::Layer;
@@ -207,6 +207,26 @@ pub fn vars_for(ev: &FunctionEvidence) -> Vars {
     v
 }
 
+/// The first explicit deny among a check's facts: which policy was evaluated and which one
+/// holds the Deny (a policy name or ARN, or the evaluator's `boundary` / `resource`).
+fn explicit_deny(o: &Outcome) -> Option<(Subject, &str)> {
+    o.evidence.iter().find_map(|f| match f {
+        Fact::Decision {
+            subject,
+            decision: crate::policy::Decision::ExplicitlyDenied,
+            statement,
+            ..
+        } => Some((
+            *subject,
+            statement
+                .as_ref()
+                .and_then(|s| s.policy.as_deref())
+                .unwrap_or(""),
+        )),
+        _ => None,
+    })
+}
+
 /// The tree node that fixes a failed check, when one does.
 fn node_for(o: &Outcome, ev: &FunctionEvidence) -> Option<&'static str> {
     let first_source = ev
@@ -215,7 +235,16 @@ fn node_for(o: &Outcome, ev: &FunctionEvidence) -> Option<&'static str> {
         .and_then(|m| m.first())
         .map(|m| m.event_source_arn.as_str())
         .unwrap_or("");
-    // Facts, not words: the same answer in every language.
+    // Facts, not words: the same answer in every language. An explicit deny is never
+    // answered with an Allow: the fix is where the Deny is.
+    if let Some((subject, policy)) = explicit_deny(o) {
+        return Some(match (subject, policy) {
+            (Subject::Trust, _) => "deny-in-trust",
+            (_, "boundary") => "deny-in-boundary",
+            (Subject::Key, "resource") => "deny-in-resource",
+            _ => "deny-in-identity",
+        });
+    }
     let boundary = o.evidence.iter().any(|f| {
         matches!(
             f,
@@ -284,6 +313,18 @@ fn fix_for(tree: &Tree, o: &Outcome, ev: &FunctionEvidence, lang: Lang) -> Fix {
         } => Some((action, resource)),
         _ => None,
     });
+    if let Some((_, policy)) = explicit_deny(o) {
+        match policy {
+            "boundary" => {
+                if let Some(b) = ev.role.ok().and_then(|r| r.boundary_arn.clone()) {
+                    vars.set("policy_arn", b);
+                }
+            }
+            "resource" | "" => {}
+            p if p.starts_with("arn:") => vars.set("policy_arn", p.to_string()),
+            p => vars.set("inline_policy_name", p.to_string()),
+        }
+    }
     if let Some((action, resource)) = denied {
         vars.set("action", action.clone());
         vars.set("resource", resource.clone());

@@ -102,6 +102,7 @@ pub const PLACEHOLDERS: &[&str] = &[
     "boundary_policy_arn",
     "policy_id",
     "queue_url",
+    "inline_policy_name",
 ];
 
 /// The names inside `{{...}}` in `s`, in order.
