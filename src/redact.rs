@@ -401,6 +401,14 @@ mod tests {
 
     const KEY: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
 
+    /// No 16 consecutive characters of `secret` in `r` (wrapped at `at`).
+    fn assert_no_piece(r: &str, secret: &str, at: usize) {
+        for w in secret.as_bytes().windows(16) {
+            let w = std::str::from_utf8(w).expect("ascii");
+            assert!(!r.contains(w), "wrapped at {at}: {r}");
+        }
+    }
+
     #[test]
     fn redacts_credentials_file() {
         let t = format!(
@@ -478,10 +486,7 @@ mod tests {
                 &token[at..]
             );
             let r = redact(&t);
-            for w in token.as_bytes().windows(16) {
-                let w = std::str::from_utf8(w).expect("ascii");
-                assert!(!r.contains(w), "wrapped at {at}: {r}");
-            }
+            assert_no_piece(&r, token, at);
             assert!(r.ends_with("&X-Amz-Date=1"), "{r}");
         }
     }
@@ -503,10 +508,7 @@ mod tests {
                 format!("aws_secret_access_key = {a}\n{b}\nregion = us-east-1"),
             ] {
                 let r = redact(&t);
-                for w in KEY.as_bytes().windows(16) {
-                    let w = std::str::from_utf8(w).expect("ascii");
-                    assert!(!r.contains(w), "{at}: {r}");
-                }
+                assert_no_piece(&r, KEY, at);
                 assert!(
                     r.contains("region = us-east-1") || r.contains("was used"),
                     "{r}"

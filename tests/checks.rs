@@ -34,6 +34,14 @@ const EXPECTED: &[(&str, &[&str])] = &[
     ("audit-trail", &[]),
 ];
 
+/// The finding of check `id` in `r` (the test fails when there is none).
+fn finding<'a>(r: &'a CheckReport, id: &str) -> &'a lambda_doctor::checks::report::CheckFinding {
+    r.findings
+        .iter()
+        .find(|f| f.outcome.id == id)
+        .unwrap_or_else(|| panic!("no {id} finding"))
+}
+
 #[test]
 fn demo_findings_are_exactly_the_planted_defects() {
     let demo = Snapshot::demo();
@@ -99,11 +107,7 @@ fn a_boundary_block_points_to_the_boundary_fix() {
             "demo",
             lang,
         );
-        let logs = r
-            .findings
-            .iter()
-            .find(|f| f.outcome.id == "role.logs")
-            .expect("logs finding");
+        let logs = finding(&r, "role.logs");
         assert_eq!(logs.fix.node.as_deref(), Some("logs-boundary"), "{lang:?}");
         assert!(matches!(
             logs.outcome.evidence[0],
@@ -145,11 +149,7 @@ fn the_trust_fix_keeps_what_the_role_already_trusts() {
     let ev = demo.function("thumbnailer", "demo").expect("demo function");
     let tree = lambda_doctor::tree::Tree::embedded().expect("tree");
     let report = CheckReport::new(tree, ev, "demo", lambda_doctor::i18n::Lang::En);
-    let f = report
-        .findings
-        .iter()
-        .find(|f| f.outcome.id == "role.trust")
-        .expect("role.trust fails on thumbnailer");
+    let f = finding(&report, "role.trust");
     let policy = f.fix.policy.as_ref().expect("a policy");
     let principals: Vec<String> = policy["Statement"]
         .as_array()
@@ -204,11 +204,7 @@ fn fixes_name_what_the_facts_name_and_are_the_same_in_every_language() {
         "demo",
         Lang::Ja,
     );
-    let esm = r
-        .findings
-        .iter()
-        .find(|f| f.outcome.id == "role.event_source")
-        .expect("finding");
+    let esm = finding(&r, "role.event_source");
     let policy = esm.fix.policy.as_ref().expect("policy");
     assert_eq!(
         policy["Statement"][0]["Resource"],
@@ -244,11 +240,7 @@ fn an_explicit_deny_is_fixed_where_the_deny_is_never_with_an_allow() {
             "t",
             lang,
         );
-        let logs = r
-            .findings
-            .iter()
-            .find(|f| f.outcome.id == "role.logs")
-            .expect("role.logs fails");
+        let logs = finding(&r, "role.logs");
         assert_eq!(
             logs.fix.node.as_deref(),
             Some("deny-in-identity"),

@@ -58,6 +58,16 @@ fn bin_with_credentials() -> Command {
     c
 }
 
+/// Runs a command that must refuse to run: exit 2 and one clean line on stderr, returned.
+fn refused(cmd: &mut Command) -> String {
+    let out = cmd.timeout(Duration::from_secs(60)).output().expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+    assert_clean("stderr", &err);
+    err
+}
+
 // ── 1. Joining wrapped lines is linear ─────────────────────────────────────────────────────
 
 #[test]
@@ -219,13 +229,11 @@ fn policy_values_longer_than_aws_accepts_are_refused_with_their_path() {
         "request": {"principal": "arn:aws:iam::123456789012:user/u", "action": "s3:GetObject",
                     "resource": format!("arn:aws:s3:::{}", "a".repeat(80_000))}
     });
-    let out = bin()
-        .args(["simulate", "-i", "-"])
-        .write_stdin(case.to_string())
-        .output()
-        .expect("run");
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = refused(
+        bin()
+            .args(["simulate", "-i", "-"])
+            .write_stdin(case.to_string()),
+    );
     assert!(
         err.contains("$.policies.identity[0].Statement[0].Resource")
             && err.contains("longer than any policy AWS accepts"),
@@ -307,13 +315,11 @@ fn snapshot_strings_and_error_lines_are_sanitized() {
         assert_clean(fmt, &stdout);
     }
     // A function that is not there: one error line naming what was asked for, clean.
-    let out = bin()
-        .args(["check", "no\n\x1b]0;x\x07such", "--snapshot"])
-        .arg(&path)
-        .output()
-        .expect("run");
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = refused(
+        bin()
+            .args(["check", "no\n\x1b]0;x\x07such", "--snapshot"])
+            .arg(&path),
+    );
     assert_eq!(err.trim_end().lines().count(), 1, "{err}");
     assert_clean("stderr", &err);
 }
@@ -436,13 +442,11 @@ fn error_answers_become_one_short_line_without_dumps() {
     ];
     for (response, want) in cases {
         let url = fake_endpoint(Some(response));
-        let out = bin_with_credentials()
-            .args(["check", "my-function", "--endpoint-url", &url])
-            .timeout(Duration::from_secs(60))
-            .output()
-            .expect("run");
-        assert_eq!(out.status.code(), Some(2));
-        let err = String::from_utf8_lossy(&out.stderr);
+        let err = refused(
+            bin_with_credentials()
+                .args(["check", "my-function", "--endpoint-url", &url])
+                .timeout(Duration::from_secs(60)),
+        );
         let line = err.trim_end();
         assert_eq!(line.lines().count(), 1, "{err}");
         assert!(
@@ -460,23 +464,16 @@ fn error_answers_become_one_short_line_without_dumps() {
 
 #[test]
 fn a_bad_endpoint_url_and_an_unknown_profile_are_one_line_errors() {
-    let out = bin_with_credentials()
-        .args(["check", "f", "--endpoint-url", "not a url"])
-        .output()
-        .expect("run");
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = refused(bin_with_credentials().args(["check", "f", "--endpoint-url", "not a url"]));
     assert!(err.contains("--endpoint-url: not a URL"), "{err}");
     assert!(!err.contains("Request {"), "{err}");
 
     // Credentials in the environment must not stand in for a profile that does not exist.
-    let out = bin_with_credentials()
-        .args(["check", "f", "--profile", "nonexistent"])
-        .timeout(Duration::from_secs(30))
-        .output()
-        .expect("run");
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = refused(
+        bin_with_credentials()
+            .args(["check", "f", "--profile", "nonexistent"])
+            .timeout(Duration::from_secs(30)),
+    );
     assert!(err.contains("profile nonexistent is not in"), "{err}");
     assert_eq!(err.trim_end().lines().count(), 1, "{err}");
 }
@@ -575,25 +572,14 @@ fn a_non_json_inline_policy_leaves_the_role_checks_unanswered() {
 #[test]
 fn huge_values_in_errors_are_truncated() {
     let long = "f".repeat(100_000);
-    let out = bin()
-        .args(["check", &long, "--demo"])
-        .output()
-        .expect("run");
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = refused(bin().args(["check", &long, "--demo"]));
     assert!(err.len() < 600, "{} bytes", err.len());
 
     // A snapshot whose function name is 5 MB: the "it has: ..." list stays short.
     let path = edited_demo("bigname", |f| {
         f["config"]["name"] = json!("n".repeat(5 * 1024 * 1024));
     });
-    let out = bin()
-        .args(["check", "other", "--snapshot"])
-        .arg(&path)
-        .output()
-        .expect("run");
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = refused(bin().args(["check", "other", "--snapshot"]).arg(&path));
     assert!(err.len() < 600, "{} bytes", err.len());
     assert_eq!(err.trim_end().lines().count(), 1);
 }

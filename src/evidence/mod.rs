@@ -163,7 +163,9 @@ impl Snapshot {
             return Err(SnapshotError::Version(name.into(), s.version));
         }
         // Names, ARNs and notes end up on the terminal: no control sequence survives loading.
-        {
+        // JSON cannot hold a raw C0 control, so only an escape (`\u001b`) or a non-ASCII
+        // character (C1 controls, bidi overrides) can bring one: plain ASCII skips this pass.
+        if text.contains(['\\', '\x7f']) || !text.is_ascii() {
             let mut v: serde_json::Value = serde_json::from_str(text)
                 .map_err(|e| SnapshotError::Format(name.into(), e.to_string()))?;
             if crate::sanitize::clean_json(&mut v) {
