@@ -2,7 +2,9 @@
 //! the user's own ARNs. Front ends (explain, the TUI, reports) render a [`Diagnosis`]; none of
 //! them decides anything.
 
+use crate::fix::{Change, ChangeKind, Reason, Target, Verified};
 use crate::i18n::{Lang, fill, ui};
+use crate::policy::{ContextValue, PolicySet, Request};
 use crate::recognize::{DenyKind, Finding};
 use crate::tree::vars::{Facts, Vars};
 use crate::tree::walk::{Evidence, How, Step, Walk};
@@ -225,6 +227,225 @@ impl<'t> Diagnosis<'t> {
         Some(self.vars.fill_json(p))
     }
 
+    /// The fix as changes (DESIGN.md, "The `fix` object"): the node's statements, added to
+    /// the document its target names. Empty when the fix changes no policy.
+    pub fn changes(&self) -> Vec<Change> {
+        let Some(f) = self.fix_node().fix.as_ref() else {
+            return vec![];
+        };
+        let Some(policy) = self.policy() else {
+            return vec![];
+        };
+        let v = |k: &str| self.vars.get(k).map(str::to_string);
+        let (target, arn) = match f.target.as_str() {
+            "identity" => (
+                Target::Identity,
+                v("principal_iam_arn").or_else(|| v("role_arn")),
+            ),
+            "boundary" => (Target::Boundary, v("boundary_policy_arn")),
+            "trust" => (
+                Target::Trust,
+                v("target_role_arn").or_else(|| v("role_arn")),
+            ),
+            "resource" => (
+                Target::Resource,
+                v("function_arn").or_else(|| self.finding.resource.clone()),
+            ),
+            "key_policy" => (Target::Key, v("kms_key_arn")),
+            "repository_policy" | "layer_policy" | "bucket_policy" | "queue_policy" => {
+                (Target::Resource, self.finding.resource.clone())
+            }
+            "session" => (Target::Session, None),
+            "scp" => (Target::Scp, self.finding.policy_arn.clone()),
+            "rcp" => (Target::Rcp, self.finding.policy_arn.clone()),
+            "vpce" => (Target::Vpce, None),
+            _ => return vec![],
+        };
+        let commands = self.change_commands();
+        let mut c = Change::new(target, arn, ChangeKind::Add);
+        if target == Target::Identity {
+            c.policy_name = commands.iter().find_map(|cmd| {
+                let mut words = cmd.split_whitespace();
+                words.find(|w| *w == "--policy-name")?;
+                words.next().map(str::to_string)
+            });
+        }
+        c.file = files_in(&commands).into_iter().next();
+        c.policy = Some(policy);
+        vec![c]
+    }
+
+    /// The request the message describes, with the context keys such a request carries
+    /// (the service a role is passed to, the source account and ARN of a service call).
+    pub fn request(&self) -> Option<Request> {
+        let f = &self.finding;
+        let action = f.action.as_deref()?;
+        let principal = f
+            .principal_arn
+            .as_deref()
+            .or(f.service_principal.as_deref())
+            .or(self.vars.get("principal_iam_arn"))?;
+        let resource = f.resource.as_deref().unwrap_or("*");
+        let account = self.vars.get("account_id");
+        let mut req = Request::new(principal, action, resource, account, account);
+        for (key, value) in self.context() {
+            req.set(&key, ContextValue::One(value));
+        }
+        Some(req)
+    }
+
+    /// Context keys (name, value) the described request carries that the fix's conditions may
+    /// test: known from the message and the function, never from the fix itself.
+    pub fn context(&self) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        let f = &self.finding;
+        if f.action
+            .as_deref()
+            .is_some_and(|a| a.eq_ignore_ascii_case("iam:PassRole"))
+        {
+            let svc = f
+                .service_principal
+                .clone()
+                .unwrap_or_else(|| "lambda.amazonaws.com".into());
+            out.push(("iam:PassedToService".into(), svc));
+        }
+        if let Some(a) = self.vars.get("function_arn") {
+            out.push(("lambda:SourceFunctionArn".into(), a.to_string()));
+        }
+        if let Some(a) = self.vars.get("source_account") {
+            out.push(("aws:SourceAccount".into(), a.to_string()));
+        }
+        if let Some(a) = self.vars.get("source_arn") {
+            out.push(("aws:SourceArn".into(), a.to_string()));
+        }
+        out
+    }
+
+    /// Whether the fix's statements allow the request the message describes.
+    pub fn verified(&self) -> Verified {
+        let changes = self.changes();
+        let Some(c) = changes.first() else {
+            return Verified::not_applicable(Reason::NeedsDecision);
+        };
+        let mut policy = c.policy.clone().unwrap_or_default();
+        let holes = crate::fix::unfilled(&serde_json::to_string(&changes).unwrap_or_default());
+        if !holes.is_empty() {
+            return Verified::not_proven(Reason::Unknown {
+                placeholders: holes,
+            });
+        }
+        if self.explicit() {
+            // The Deny is fixed where it is; the message alone does not hold that policy.
+            return Verified::not_proven(Reason::NotHeld { target: c.target });
+        }
+        let Some(mut req) = self.request() else {
+            return Verified::not_proven(Reason::Unknown {
+                placeholders: vec!["ACTION".into()],
+            });
+        };
+        match c.target {
+            // A principal's own policies are judged by themselves: the request as if within
+            // one account (whether another account's resource policy also has to allow it is
+            // a separate change, on a document the message does not hold).
+            Target::Identity | Target::Boundary | Target::Session | Target::Scp | Target::Rcp => {
+                let acct = req
+                    .principal_account
+                    .clone()
+                    .unwrap_or_else(|| "000000000000".into());
+                req.principal_account = Some(acct.clone());
+                req.resource_account = Some(acct);
+            }
+            // A resource policy for a service: the service asks, for the resource itself
+            // (repository and key policies may leave Resource out).
+            Target::Resource | Target::Key | Target::Trust => {
+                let svc = crate::fix::statements(&policy).into_iter().find_map(|st| {
+                    match &st["Principal"]["Service"] {
+                        serde_json::Value::String(s) => Some(s.clone()),
+                        serde_json::Value::Array(a) => {
+                            a.first().and_then(|x| x.as_str()).map(str::to_string)
+                        }
+                        _ => None,
+                    }
+                });
+                if let Some(svc) = svc {
+                    req.principal = svc;
+                }
+                let resource = req.resource.clone();
+                for st in crate::fix::statements_mut(&mut policy) {
+                    if st.get("Resource").is_none() && st.get("NotResource").is_none() {
+                        st["Resource"] = serde_json::Value::String(resource.clone());
+                    }
+                }
+            }
+            Target::Vpce | Target::None => {}
+        }
+        let Ok(p) = crate::policy::parse_policy(&policy, "$") else {
+            return Verified::not_proven(Reason::StillFails {
+                check: "request".into(),
+            });
+        };
+        let everything = crate::policy::parse_policy(
+            &serde_json::json!({"Version": "2012-10-17",
+                "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}),
+            "$",
+        )
+        .expect("a valid policy");
+        // The proposed document in its layer; the other layers out of the way.
+        let set = match c.target {
+            Target::Identity => PolicySet {
+                identity: vec![p],
+                ..PolicySet::default()
+            },
+            Target::Resource | Target::Key | Target::Trust => PolicySet {
+                resource: Some(p),
+                ..PolicySet::default()
+            },
+            Target::Boundary => PolicySet {
+                identity: vec![everything],
+                boundary: Some(p),
+                ..PolicySet::default()
+            },
+            Target::Session => PolicySet {
+                identity: vec![everything],
+                session: Some(p),
+                ..PolicySet::default()
+            },
+            Target::Scp => PolicySet {
+                identity: vec![everything],
+                scp: Some(vec![vec![p]]),
+                ..PolicySet::default()
+            },
+            Target::Rcp => PolicySet {
+                identity: vec![everything],
+                rcp: Some(vec![vec![p]]),
+                ..PolicySet::default()
+            },
+            Target::Vpce | Target::None => {
+                return Verified::not_proven(Reason::NotHeld { target: c.target });
+            }
+        };
+        let ev = crate::policy::decide(&set, &req);
+        if ev.decision == crate::policy::Decision::Allowed {
+            Verified::proven(Reason::RequestAllowed)
+        } else if c.target == Target::Identity
+            && ev.denied_by == Some(crate::policy::Layer::Resource)
+        {
+            // The resource's own policy must allow too (a KMS key policy always must): that
+            // document was not read.
+            Verified::not_proven(Reason::NotHeld {
+                target: if req.service() == "kms" {
+                    Target::Key
+                } else {
+                    Target::Resource
+                },
+            })
+        } else {
+            Verified::not_proven(Reason::StillFails {
+                check: "request".into(),
+            })
+        }
+    }
+
     pub fn read_commands(&self) -> Vec<String> {
         let mut cmds: Vec<String> = self
             .fix_node()
@@ -305,13 +526,19 @@ impl<'t> Diagnosis<'t> {
 /// The `file://NAME` arguments of commands, in order, once each.
 pub fn files_in(commands: &[String]) -> Vec<String> {
     let mut files: Vec<String> = Vec::new();
+    // A file a command writes (`... > scp-current.json`) holds the account's current document,
+    // not a block the person saves: it is not one of the files to save.
+    let written: Vec<&str> = commands
+        .iter()
+        .filter_map(|c| c.rsplit_once(" > ").map(|(_, f)| f.trim()))
+        .collect();
     for c in commands {
         for part in c.split("file://").skip(1) {
             let name: String = part
                 .chars()
                 .take_while(|ch| !ch.is_whitespace() && *ch != '\'' && *ch != '"')
                 .collect();
-            if !name.is_empty() && !files.contains(&name) {
+            if !name.is_empty() && !files.contains(&name) && !written.contains(&name.as_str()) {
                 files.push(name);
             }
         }

@@ -4,6 +4,7 @@
 //! - [`recognize`]: pasted text → findings (pure).
 //! - [`tree`]: the decision tree (data under `assets/tree/`), its validation and the walk.
 //! - [`diagnose`]: a finding walked through the tree → a diagnosis with the fix.
+//! - [`fix`]: fixes as data: changes planned from facts, applied to held documents, proven.
 //! - [`report`]: text, Markdown and JSON renderings.
 //! - [`i18n`]: languages and the interface's own strings.
 //! - [`redact`]: secret redaction applied to everything printed.
@@ -16,6 +17,7 @@ pub mod checks;
 pub mod cli;
 pub mod diagnose;
 pub mod evidence;
+pub mod fix;
 pub mod i18n;
 pub mod policy;
 pub mod recognize;

@@ -11,6 +11,8 @@ use lambda_doctor::i18n::Lang;
 use lambda_doctor::tree::Tree;
 use serde_json::json;
 
+mod common;
+
 const NEEDS: &str = "needs LAMBDA_DOCTOR_TEST_ENDPOINT (run scripts/test.sh)";
 
 async fn config() -> aws_config::SdkConfig {
@@ -55,6 +57,19 @@ async fn findings(cfg: &aws_config::SdkConfig, name: &str) -> Vec<&'static str> 
             "{c} is not in the published read-only policy: {calls:?}"
         );
     }
+    // Every fix, re-applied to what was read, clears its finding in every language.
+    let again = common::reapply(&ev);
+    assert!(again.problems.is_empty(), "{name}: {:#?}", again.problems);
+    assert_eq!(
+        again.cleared, again.findings,
+        "{name}: not cleared: {:?}",
+        again.not_proven
+    );
+    assert!(
+        again.not_proven.is_empty(),
+        "{name}: {:?}",
+        again.not_proven
+    );
     let r = CheckReport::new(Tree::embedded().expect("tree"), &ev, "test", Lang::En);
     r.findings.iter().map(|f| f.outcome.id).collect()
 }
@@ -363,6 +378,21 @@ async fn a_boundary_that_blocks_the_logs() {
     );
     let name = s.seed(&cfg).await;
     assert_eq!(findings(&cfg, &name).await, ["role.logs", "role.boundary"]);
+}
+
+#[tokio::test]
+#[ignore = "needs LAMBDA_DOCTOR_TEST_ENDPOINT (run scripts/test.sh)"]
+async fn a_boundary_that_blocks_the_network_interfaces() {
+    // The role has the managed VPC policy; the boundary allows only the logs actions. The
+    // fixes (re-applied inside `findings`) must add the ENI actions to the boundary.
+    let cfg = config().await;
+    let mut s = Scenario::new("live-vpc-boundary");
+    s.vpc = true;
+    s.managed
+        .push("arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole");
+    s.boundary = Some(serde_json::from_str(LOGS).expect("json"));
+    let name = s.seed(&cfg).await;
+    assert_eq!(findings(&cfg, &name).await, ["role.vpc", "role.boundary"]);
 }
 
 #[tokio::test]

@@ -801,3 +801,53 @@ fn the_trust_fix_in_the_app_starts_from_the_current_trust_policy() {
         "{policy}"
     );
 }
+
+#[test]
+fn the_checks_tab_offers_one_proven_fix_for_everything() {
+    for lang in Lang::ALL {
+        let mut app = demo_app(lang, (100, 40));
+        inspect(&mut app, "queue-worker");
+        for _ in 0..5 {
+            if app.inspector.as_ref().is_some_and(|i| i.tab == Tab::Checks) {
+                break;
+            }
+            app.update(Action::NextTab);
+        }
+        let r = app
+            .inspector
+            .as_ref()
+            .and_then(|i| i.report.clone())
+            .expect("checked");
+        let combined = r.combined.clone().expect("a combined fix");
+        assert!(
+            combined.verified.is_proven(),
+            "{lang}: {:?}",
+            combined.verified
+        );
+        // Past the findings: "fix everything".
+        for _ in 0..r.findings.len() {
+            app.update(Action::Down);
+        }
+        let text = screen(&app);
+        let label = lambda_doctor::i18n::ui("check.combined", lang);
+        assert!(text.contains(&format!("› [+] {label}")), "{lang}: {text}");
+        app.update(Action::Enter);
+        assert_eq!(app.screen(), Screen::CheckFix(r.findings.len()));
+        let text = screen(&app);
+        assert!(text.contains("lambda-doctor-fixes"), "{lang}: {text}");
+        let proven = lambda_doctor::fix::render::status(lambda_doctor::fix::Status::Proven, lang);
+        assert!(text.contains(proven), "{lang}: {text}");
+        // The first block is the one inline policy with both queues' statements.
+        let effects = app.update(Action::Copy);
+        let [Effect::Copy(policy)] = effects.as_slice() else {
+            panic!("{effects:?}")
+        };
+        let doc: serde_json::Value = serde_json::from_str(policy).expect("JSON");
+        assert_eq!(Some(&doc), combined.changes[0].policy.as_ref());
+        let text = policy.as_str();
+        assert!(
+            text.contains(":jobs\"") && text.contains(":queue-worker-dlq\""),
+            "{text}"
+        );
+    }
+}

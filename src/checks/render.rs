@@ -110,6 +110,7 @@ fn decision_line(
     statement: Option<&StatementRef>,
     lang: Lang,
 ) -> String {
+    let f_subject = subject;
     let subject = ui(
         match subject {
             Subject::Trust => "ev.subject_trust",
@@ -140,6 +141,8 @@ fn decision_line(
                 Some(Layer::Resource) => {
                     fill(ui("ev.reason_resource", lang), &[("subject", subject)])
                 }
+                // For a key: neither the role's policies nor the key policy allows it.
+                _ if f_subject == Subject::Key => ui("ev.reason_key", lang).to_string(),
                 _ => fill(ui("ev.reason_identity", lang), &[("subject", subject)]),
             };
             fill(

@@ -4,6 +4,7 @@
 use super::render::say;
 use super::{Answer, Cause, Fact, Outcome, Severity, Subject, Unanswered};
 use crate::evidence::FunctionEvidence;
+use crate::fix::{self, Change, Reason, Verified};
 use crate::i18n::{Lang, fill, ui};
 use crate::policy::Layer;
 use crate::report::{Style, wrap};
@@ -27,7 +28,20 @@ pub struct Fix {
     pub explanation: String,
     pub policy: Option<Value>,
     pub read: Vec<String>,
+    /// The commands, derived from `changes` when there are any.
     pub change: Vec<String>,
+    /// What to change where, as data (DESIGN.md, "The `fix` object").
+    pub changes: Vec<Change>,
+    /// Whether `changes` were proven against the documents read.
+    pub verified: Verified,
+}
+
+/// One set of changes that clears every error and warning of a function together.
+#[derive(Debug, Clone)]
+pub struct Combined {
+    pub changes: Vec<Change>,
+    pub commands: Vec<String>,
+    pub verified: Verified,
 }
 
 /// The result of `check` on one function.
@@ -40,6 +54,8 @@ pub struct CheckReport {
     /// Checks the documents could not answer (a document unreadable or invalid).
     pub unanswered: Vec<Unanswered>,
     pub source: String,
+    /// The combined fix, when anything is to be fixed.
+    pub combined: Option<Combined>,
 }
 
 impl CheckReport {
@@ -60,6 +76,21 @@ impl CheckReport {
                 Answer::NotApplicable => {}
             }
         }
+        let failed: Vec<&Outcome> = findings
+            .iter()
+            .map(|f| &f.outcome)
+            .filter(|o| o.severity != Severity::Info)
+            .collect();
+        let combined = (!failed.is_empty()).then(|| {
+            let plan = fix::combined(ev, &failed);
+            let ids: Vec<&str> = failed.iter().map(|o| o.id).collect();
+            let verified = fix::prove(ev, &ids, &plan.changes, plan.stuck.as_ref(), true);
+            Combined {
+                commands: fix::commands::commands(&plan.changes, &ev.config.name, &ev.config.role),
+                changes: plan.changes,
+                verified,
+            }
+        });
         CheckReport {
             function_arn: ev.config.arn.clone(),
             findings,
@@ -67,6 +98,7 @@ impl CheckReport {
             unreadable: ev.unreadable_in(lang),
             unanswered,
             source: source.to_string(),
+            combined,
         }
     }
 
@@ -297,7 +329,25 @@ fn node_for(o: &Outcome, ev: &FunctionEvidence) -> Option<&'static str> {
     })
 }
 
+/// The fix of one failed check: the tree's words, the planner's changes, the proof.
 fn fix_for(tree: &Tree, o: &Outcome, ev: &FunctionEvidence, lang: Lang) -> Fix {
+    let mut f = prose_for(tree, o, ev, lang);
+    let plan = fix::for_finding(ev, o);
+    f.verified = if o.severity == Severity::Info {
+        Verified::not_applicable(Reason::Information)
+    } else {
+        fix::prove(ev, &[o.id], &plan.changes, plan.stuck.as_ref(), false)
+    };
+    if !plan.changes.is_empty() {
+        f.policy = plan.changes.iter().find_map(|c| c.policy.clone());
+        f.change = fix::commands::commands(&plan.changes, &ev.config.name, &ev.config.role);
+    }
+    f.changes = plan.changes;
+    f
+}
+
+/// The words of a fix (and, without changes, the tree's own commands).
+fn prose_for(tree: &Tree, o: &Outcome, ev: &FunctionEvidence, lang: Lang) -> Fix {
     let mut vars = vars_for(ev);
     // What the finding is about, from its facts: the request that was not allowed (the queue
     // actually polled, not the dead-letter queue; the action the boundary blocks).
@@ -368,6 +418,8 @@ fn fix_for(tree: &Tree, o: &Outcome, ev: &FunctionEvidence, lang: Lang) -> Fix {
             change: f
                 .map(|f| f.change.iter().map(|c| vars.fill(c)).collect())
                 .unwrap_or_default(),
+            changes: vec![],
+            verified: Verified::not_applicable(Reason::NeedsDecision),
         };
     }
     let name = &ev.config.name;
@@ -401,6 +453,8 @@ fn fix_for(tree: &Tree, o: &Outcome, ev: &FunctionEvidence, lang: Lang) -> Fix {
                         )
                     })
                     .collect(),
+                changes: vec![],
+                verified: Verified::not_applicable(Reason::NeedsDecision),
             }
         }
         "resource.url_public" => Fix {
@@ -414,6 +468,8 @@ fn fix_for(tree: &Tree, o: &Outcome, ev: &FunctionEvidence, lang: Lang) -> Fix {
             change: vec![format!(
                 "aws lambda update-function-url-config --function-name {name} --auth-type AWS_IAM"
             )],
+            changes: vec![],
+            verified: Verified::not_applicable(Reason::NeedsDecision),
         },
         _ => Fix {
             node: None,
@@ -424,6 +480,8 @@ fn fix_for(tree: &Tree, o: &Outcome, ev: &FunctionEvidence, lang: Lang) -> Fix {
                 "aws lambda get-policy --function-name {name} --query Policy --output text"
             )],
             change: vec![],
+            changes: vec![],
+            verified: Verified::not_applicable(Reason::Information),
         },
     }
 }
@@ -444,6 +502,81 @@ pub fn title_key(id: &str) -> &'static str {
         .unwrap_or("check.none")
 }
 
+/// A proof as JSON: status, reason (with its values) and the reason in words.
+pub fn verified_json(v: &Verified, lang: Lang) -> Value {
+    let mut j = serde_json::to_value(v).unwrap_or(Value::Null);
+    j["detail"] = Value::String(fix::render::detail(&v.reason, lang));
+    j
+}
+
+/// The changes of a fix for people: a heading per change and its document.
+fn changes_text(out: &mut String, changes: &[Change], style: Style, lang: Lang) {
+    for c in changes {
+        let _ = writeln!(out, "    {}", style.bold(&fix::render::heading(c, lang)));
+        if let Some(p) = &c.policy {
+            for l in serde_json::to_string_pretty(p).unwrap_or_default().lines() {
+                let _ = writeln!(out, "      {}", style.cyan(l));
+            }
+        }
+    }
+}
+
+fn commands_text(out: &mut String, commands: &[String], style: Style, lang: Lang) {
+    if commands.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "    {}", style.yellow(ui("change_commands", lang)));
+    for c in commands {
+        match c.strip_prefix("# ") {
+            Some(comment) => {
+                let _ = writeln!(out, "      {}", style.dim(&format!("# {comment}")));
+            }
+            None => {
+                let _ = writeln!(out, "      $ {c}");
+            }
+        }
+    }
+}
+
+fn verdict_text(out: &mut String, v: &Verified, style: Style, lang: Lang) {
+    let line = fix::render::verdict(v, lang);
+    let painted = if v.is_proven() {
+        style.green(&line)
+    } else {
+        style.yellow(&line)
+    };
+    let _ = writeln!(out, "    {painted}");
+}
+
+/// The changes, commands and proof of a fix as Markdown.
+fn changes_markdown(
+    out: &mut String,
+    changes: &[Change],
+    commands: &[String],
+    v: &Verified,
+    lang: Lang,
+) {
+    for c in changes {
+        let _ = writeln!(out, "*{}*\n", fix::render::heading(c, lang));
+        if let Some(p) = &c.policy {
+            let _ = writeln!(
+                out,
+                "```json\n{}\n```\n",
+                serde_json::to_string_pretty(p).unwrap_or_default()
+            );
+        }
+    }
+    if !commands.is_empty() {
+        let _ = writeln!(out, "```sh\n{}\n```\n", commands.join("\n"));
+    }
+    let _ = writeln!(
+        out,
+        "**{}:** {}\n",
+        fix::render::status(v.status, lang),
+        fix::render::detail(&v.reason, lang)
+    );
+}
+
 /// `check --output json` (DESIGN.md).
 pub fn json(r: &CheckReport, lang: Lang) -> String {
     let v = json!({
@@ -459,8 +592,10 @@ pub fn json(r: &CheckReport, lang: Lang) -> String {
                 "title": f.fix.title,
                 "explanation": f.fix.explanation,
                 "policy": f.fix.policy,
+                "changes": f.fix.changes,
                 "commands": f.fix.change,
                 "read_commands": f.fix.read,
+                "verified": verified_json(&f.fix.verified, lang),
             },
         })).collect::<Vec<_>>(),
         "passed": r.passed,
@@ -472,6 +607,13 @@ pub fn json(r: &CheckReport, lang: Lang) -> String {
             "cause": u.why.cause,
         })).collect::<Vec<_>>(),
         "source": r.source,
+        "combined_fix": r.combined.as_ref().map(|c| json!({
+            "title": ui("check.combined", lang),
+            "changes": c.changes,
+            "policy": c.changes.iter().find_map(|c| c.policy.clone()),
+            "commands": c.commands,
+            "verified": verified_json(&c.verified, lang),
+        })),
     });
     crate::redact::redact(&serde_json::to_string_pretty(&v).unwrap_or_default()).into_owned() + "\n"
 }
@@ -522,25 +664,29 @@ pub fn text(r: &CheckReport, lang: Lang, style: Style) -> String {
                 let _ = writeln!(out, "    {l}");
             }
         }
-        if let Some(p) = &f.fix.policy {
-            let _ = writeln!(out, "    {}", style.bold(ui("policy_json", lang)));
-            for l in serde_json::to_string_pretty(p).unwrap_or_default().lines() {
-                let _ = writeln!(out, "      {}", style.cyan(l));
-            }
-        }
-        if !f.fix.change.is_empty() {
-            let _ = writeln!(out, "    {}", style.yellow(ui("change_commands", lang)));
-            for c in &f.fix.change {
-                match c.strip_prefix("# ") {
-                    Some(comment) => {
-                        let _ = writeln!(out, "      {}", style.dim(&format!("# {comment}")));
-                    }
-                    None => {
-                        let _ = writeln!(out, "      $ {c}");
-                    }
+        if f.fix.changes.is_empty() {
+            if let Some(p) = &f.fix.policy {
+                let _ = writeln!(out, "    {}", style.bold(ui("policy_json", lang)));
+                for l in serde_json::to_string_pretty(p).unwrap_or_default().lines() {
+                    let _ = writeln!(out, "      {}", style.cyan(l));
                 }
             }
+        } else {
+            changes_text(&mut out, &f.fix.changes, style, lang);
         }
+        commands_text(&mut out, &f.fix.change, style, lang);
+        verdict_text(&mut out, &f.fix.verified, style, lang);
+    }
+    if let Some(c) = &r.combined
+        && r.findings.len() > 1
+    {
+        let _ = writeln!(out, "\n{}", style.bold(ui("check.combined", lang)));
+        for l in wrap::wrap(ui("check.combined_body", lang), w.saturating_sub(4)) {
+            let _ = writeln!(out, "    {l}");
+        }
+        changes_text(&mut out, &c.changes, style, lang);
+        commands_text(&mut out, &c.commands, style, lang);
+        verdict_text(&mut out, &c.verified, style, lang);
     }
     if !r.passed.is_empty() {
         let _ = writeln!(
@@ -607,16 +753,22 @@ pub fn markdown(r: &CheckReport, lang: Lang) -> String {
                 f.fix.explanation
             );
         }
-        if let Some(p) = &f.fix.policy {
+        if f.fix.changes.is_empty()
+            && let Some(p) = &f.fix.policy
+        {
             let _ = writeln!(
                 out,
                 "```json\n{}\n```\n",
                 serde_json::to_string_pretty(p).unwrap_or_default()
             );
         }
-        if !f.fix.change.is_empty() {
-            let _ = writeln!(out, "```sh\n{}\n```\n", f.fix.change.join("\n"));
-        }
+        changes_markdown(
+            &mut out,
+            &f.fix.changes,
+            &f.fix.change,
+            &f.fix.verified,
+            lang,
+        );
     }
     if !r.passed.is_empty() {
         let _ = writeln!(
@@ -638,6 +790,16 @@ pub fn markdown(r: &CheckReport, lang: Lang) -> String {
         for u in &r.unreadable {
             let _ = writeln!(out, "- {u}");
         }
+        out.push('\n');
+    }
+    if let Some(c) = &r.combined {
+        let _ = writeln!(
+            out,
+            "## {}\n\n{}\n",
+            ui("check.combined", lang),
+            ui("check.combined_body", lang)
+        );
+        changes_markdown(&mut out, &c.changes, &c.commands, &c.verified, lang);
     }
     crate::report::finish_markdown(&out)
 }

@@ -81,9 +81,11 @@ pub fn finding_json(d: &Diagnosis, lang: Lang) -> Value {
             "target": d.fix_target(),
             "target_text": ui(d.fix_target_key(), lang),
             "policy": d.policy(),
+            "changes": d.changes(),
             "commands": d.change_commands(),
             "read_commands": d.read_commands(),
             "docs": d.docs(),
+            "verified": crate::checks::report::verified_json(&d.verified(), lang),
         },
         "policy_type": f.policy_type.map(|t| t.as_str()),
         "explicit": f.explicit,
@@ -272,6 +274,16 @@ pub fn text(diagnoses: &[Diagnosis], truncated: bool, lang: Lang, style: Style) 
             for l in pretty(&p).lines() {
                 let _ = writeln!(out, "    {}", style.cyan(l));
             }
+            let v = d.verified();
+            let line = crate::fix::render::verdict(&v, lang);
+            for l in wrap::wrap(&line, w.saturating_sub(2)) {
+                let painted = if v.is_proven() {
+                    style.green(&l)
+                } else {
+                    style.yellow(&l)
+                };
+                let _ = writeln!(out, "  {painted}");
+            }
         }
         let read = d.read_commands();
         if !read.is_empty() {
@@ -444,6 +456,13 @@ pub fn markdown(diagnoses: &[Diagnosis], truncated: bool, lang: Lang) -> String 
         );
         if let Some(p) = d.policy() {
             let _ = writeln!(out, "```json\n{}\n```\n", pretty(&p));
+            let v = d.verified();
+            let _ = writeln!(
+                out,
+                "**{}:** {}\n",
+                crate::fix::render::status(v.status, lang),
+                crate::fix::render::detail(&v.reason, lang)
+            );
         }
         let read = d.read_commands();
         if !read.is_empty() {

@@ -512,6 +512,9 @@ impl Vars {
         {
             // The doc's example: "on resource: my-function".
             v.set("function_name", res);
+        } else if let Some(name) = wrapper_function_name(&f.excerpt) {
+            // A deploy tool's wrapper names the function it was creating or updating.
+            v.set("function_name", name);
         }
         let function_side = matches!(
             f.category,
@@ -696,5 +699,39 @@ mod tests {
             Some("arn:aws:lambda:us-east-1:123456789012:function:notify")
         );
         assert_eq!(v.get("function_name"), Some("notify"));
+    }
+}
+
+/// The function a deploy tool's wrapper names: Terraform's `creating Lambda Function (NAME)`
+/// (also updating/reading/deleting), or an echoed `--function-name NAME`.
+pub fn wrapper_function_name(text: &str) -> Option<String> {
+    static WRAPPER: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r"(?:(?i:creating|updating|reading|deleting|waiting for) Lambda Function \(|--function-name[ =])([A-Za-z0-9_-]{1,64})\b",
+        )
+        .expect("a valid pattern")
+    });
+    WRAPPER
+        .captures(text)
+        .and_then(|c| c.get(1))
+        .map(|m| m.as_str().to_string())
+}
+
+#[cfg(test)]
+mod wrapper_tests {
+    #[test]
+    fn names_the_function_a_wrapper_was_working_on() {
+        let tf =
+            "Error: creating Lambda Function (orders-api): operation error Lambda: CreateFunction";
+        assert_eq!(
+            super::wrapper_function_name(tf).as_deref(),
+            Some("orders-api")
+        );
+        assert_eq!(
+            super::wrapper_function_name("aws lambda invoke --function-name my_fn out.json")
+                .as_deref(),
+            Some("my_fn")
+        );
+        assert_eq!(super::wrapper_function_name("creating IAM Role (x)"), None);
     }
 }

@@ -1131,7 +1131,11 @@ impl App {
             return vec![];
         };
         let idx = Tab::ALL.iter().position(|t| *t == i.tab).unwrap_or(0);
-        let findings = i.report.as_ref().map_or(0, |r| r.findings.len());
+        // The findings, then "fix everything" when there is a combined fix.
+        let findings = i
+            .report
+            .as_ref()
+            .map_or(0, |r| r.findings.len() + usize::from(r.combined.is_some()));
         match action {
             Action::NextTab => {
                 i.tab = Tab::ALL[(idx + 1) % Tab::ALL.len()];
@@ -1166,8 +1170,14 @@ impl App {
                 let text = if i.tab == Tab::Checks {
                     i.report
                         .as_ref()
-                        .and_then(|r| r.findings.get(i.selected))
-                        .and_then(|f| FixDoc::from_check(tree, f, lang).blocks.into_iter().next())
+                        .and_then(|r| match r.findings.get(i.selected) {
+                            Some(f) => Some(FixDoc::from_check(tree, f, lang)),
+                            None => r
+                                .combined
+                                .as_ref()
+                                .map(|c| FixDoc::from_combined(r, c, lang)),
+                        })
+                        .and_then(|d| d.blocks.into_iter().next())
                         .map(|b| (b.name, b.text))
                 } else {
                     let name = i.name.clone();
@@ -1224,17 +1234,31 @@ impl App {
         let Some(i) = self.inspector.as_mut() else {
             return vec![];
         };
-        let Some(f) = i.report.as_ref().and_then(|r| r.findings.get(n)) else {
+        let Some(r) = i.report.as_ref() else {
             self.screens.pop();
             return vec![];
         };
-        let doc = FixDoc::from_check(tree, f, lang);
-        let md = {
-            let mut one = i.report.clone().expect("checked above");
-            one.findings = vec![f.clone()];
-            crate::checks::report::markdown(&one, lang)
+        let (doc, md, slug) = match (r.findings.get(n), &r.combined) {
+            (Some(f), _) => {
+                let mut one = r.clone();
+                one.findings = vec![f.clone()];
+                one.combined = None;
+                (
+                    FixDoc::from_check(tree, f, lang),
+                    crate::checks::report::markdown(&one, lang),
+                    format!("{}-{}", i.name, f.outcome.id.replace('.', "-")),
+                )
+            }
+            (None, Some(c)) => (
+                FixDoc::from_combined(r, c, lang),
+                crate::checks::report::markdown(r, lang),
+                format!("{}-fix-everything", i.name),
+            ),
+            (None, None) => {
+                self.screens.pop();
+                return vec![];
+            }
         };
-        let slug = format!("{}-{}", i.name, f.outcome.id.replace('.', "-"));
         let mut pos = (i.block, i.fix_scroll);
         let out = fix_keys(&doc, &mut pos, size, lang, action, || (slug, md));
         (i.block, i.fix_scroll) = pos;

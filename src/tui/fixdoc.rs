@@ -1,7 +1,7 @@
 //! A fix as the Fix screen shows it, whether it came from a walk through the tree or from a
 //! `check` finding: the explanation, the evidence, and the blocks a person copies.
 
-use crate::checks::report::CheckFinding;
+use crate::checks::report::{CheckFinding, CheckReport, Combined};
 use crate::diagnose::{Diagnosis, Followup};
 use crate::i18n::{Lang, ui};
 use crate::tree::Tree;
@@ -45,6 +45,35 @@ pub struct FixDoc {
     pub steps: Vec<String>,
     /// Files the change commands read (`file://NAME`): the policy block saved under that name.
     pub files: Vec<String>,
+    /// Whether the fix was proven, in words, and whether it was.
+    pub verified: Option<(bool, String)>,
+}
+
+/// One policy block per change, each labelled with what it changes and the file it is read
+/// from; then the commands, the reads and the links.
+fn change_blocks(
+    changes: &[crate::fix::Change],
+    commands: &[String],
+    read: &[String],
+    docs: &[String],
+    lang: Lang,
+) -> Vec<CodeBlock> {
+    let mut out: Vec<CodeBlock> = changes
+        .iter()
+        .filter_map(|c| {
+            c.policy.as_ref().map(|p| CodeBlock {
+                kind: BlockKind::Policy,
+                label: crate::fix::render::heading(c, lang),
+                name: c
+                    .file
+                    .clone()
+                    .unwrap_or_else(|| tui("block.policy", lang).to_string()),
+                text: serde_json::to_string_pretty(p).unwrap_or_default(),
+            })
+        })
+        .collect();
+    out.extend(blocks(None, commands, read, docs, lang));
+    out
 }
 
 fn blocks(
@@ -132,6 +161,10 @@ impl FixDoc {
             followups: d.followups(lang),
             steps: d.steps(lang),
             files: d.change_files(),
+            verified: d.policy().map(|_| {
+                let v = d.verified();
+                (v.is_proven(), crate::fix::render::verdict(&v, lang))
+            }),
         }
     }
 
@@ -149,14 +182,19 @@ impl FixDoc {
                 t => crate::diagnose::target_key(t),
             })
             .unwrap_or("target.none");
-        let mut blocks = blocks(
-            f.fix.policy.as_ref(),
-            &f.fix.change,
-            &f.fix.read,
-            &docs,
-            lang,
-        );
-        if target == "target.trust"
+        let mut blocks = if f.fix.changes.is_empty() {
+            blocks(
+                f.fix.policy.as_ref(),
+                &f.fix.change,
+                &f.fix.read,
+                &docs,
+                lang,
+            )
+        } else {
+            change_blocks(&f.fix.changes, &f.fix.change, &f.fix.read, &docs, lang)
+        };
+        if f.fix.changes.is_empty()
+            && target == "target.trust"
             && let Some(b) = blocks.iter_mut().find(|b| b.kind == BlockKind::Policy)
             && f.fix
                 .policy
@@ -180,6 +218,40 @@ impl FixDoc {
             followups: Vec::new(),
             steps: Vec::new(),
             files: crate::diagnose::files_in(&f.fix.change),
+            verified: Some((
+                f.fix.verified.is_proven(),
+                crate::fix::render::verdict(&f.fix.verified, lang),
+            )),
+        }
+    }
+
+    /// The combined fix of a `check` report ("fix everything").
+    pub fn from_combined(r: &CheckReport, c: &Combined, lang: Lang) -> FixDoc {
+        FixDoc {
+            title: ui("check.combined", lang).to_string(),
+            target: r.function_arn.clone(),
+            explanation: ui("check.combined_body", lang).to_string(),
+            evidence: r
+                .findings
+                .iter()
+                .filter(|f| f.outcome.severity != crate::checks::Severity::Info)
+                .map(|f| {
+                    format!(
+                        "{} — {}",
+                        f.outcome.id,
+                        ui(crate::checks::report::title_key(f.outcome.id), lang)
+                    )
+                })
+                .collect(),
+            open_questions: Vec::new(),
+            blocks: change_blocks(&c.changes, &c.commands, &[], &[], lang),
+            followups: Vec::new(),
+            steps: Vec::new(),
+            files: crate::diagnose::files_in(&c.commands),
+            verified: Some((
+                c.verified.is_proven(),
+                crate::fix::render::verdict(&c.verified, lang),
+            )),
         }
     }
 }

@@ -820,6 +820,14 @@ pub fn fix_lines(
                 BlockKind::Docs => out.push(Line::styled(format!("  {line}"), th.accent())),
             }
         }
+        // The proof right under the documents it is about (or first, when there are none).
+        let last_policy = doc.blocks.iter().rposition(|x| x.kind == BlockKind::Policy);
+        if (last_policy == Some(i) || (last_policy.is_none() && i == 0))
+            && let Some((proven, line)) = &doc.verified
+        {
+            let style = if *proven { th.good() } else { th.warn() };
+            out.extend(hang("  ", line, w, style));
+        }
     }
     for fu in &doc.followups {
         out.push(Line::raw(""));
@@ -889,9 +897,22 @@ fn draw_fix(
 fn draw_check_fix(app: &App, f: &mut Frame, area: Rect, th: Theme, n: usize) {
     let Some(i) = &app.inspector else { return };
     let Some(cf) = i.report.as_ref().and_then(|r| r.findings.get(n)) else {
-        return;
+        return draw_combined_fix(app, f, area, th);
     };
     let doc = FixDoc::from_check(app.tree(), cf, app.lang);
+    draw_fix(app, f, area, th, &doc, i.block, i.fix_scroll);
+}
+
+fn draw_combined_fix(app: &App, f: &mut Frame, area: Rect, th: Theme) {
+    let Some(i) = &app.inspector else { return };
+    let Some((r, c)) = i
+        .report
+        .as_ref()
+        .and_then(|r| r.combined.as_ref().map(|c| (r, c)))
+    else {
+        return;
+    };
+    let doc = FixDoc::from_combined(r, c, app.lang);
     draw_fix(app, f, area, th, &doc, i.block, i.fix_scroll);
 }
 
@@ -1162,6 +1183,19 @@ fn tab_lines(
                         w,
                         th.good(),
                     ));
+                }
+            }
+            if r.combined.is_some() {
+                let text = format!("[+] {}", ui("check.combined", l));
+                let (mark, style) = if sel == r.findings.len() {
+                    ("› ", th.good().add_modifier(Modifier::REVERSED))
+                } else {
+                    ("  ", th.good())
+                };
+                out.push(Line::raw(""));
+                out.extend(hang(mark, &text, w, style));
+                if sel == r.findings.len() {
+                    out.extend(hang("    ", ui("check.combined_body", l), w, th.dim()));
                 }
             }
             if !r.passed.is_empty() {

@@ -1,0 +1,76 @@
+//! Proof: a fix's changes applied to the documents the tool holds, and every check run again.
+//! Proven only when the fixed checks pass and no check that passed before now fails.
+
+use super::plan::{failing, key_policy_assumed};
+use super::{Change, Reason, Verified, apply};
+use crate::checks::{Answer, Severity};
+use crate::evidence::FunctionEvidence;
+
+/// Proves that `changes` fix the checks `ids` of `ev`. `stuck` is the planner's reason when it
+/// could not finish; `all` names the reason a combined fix gives when it is proven.
+pub fn prove(
+    ev: &FunctionEvidence,
+    ids: &[&str],
+    changes: &[Change],
+    stuck: Option<&Reason>,
+    all: bool,
+) -> Verified {
+    if let Some(r) = stuck {
+        return Verified::not_proven(r.clone());
+    }
+    let after = match apply(ev, changes) {
+        Ok(a) => a,
+        Err(e) => {
+            return Verified::not_proven(match e {
+                super::ApplyError::NotHeld(t) => Reason::NotHeld { target: t },
+                _ => Reason::StillFails {
+                    check: ids.first().copied().unwrap_or("").into(),
+                },
+            });
+        }
+    };
+    let docs = after.docs();
+    for id in ids {
+        match docs.answer(id) {
+            Answer::Outcome(o) if o.failed && o.severity != Severity::Info => {
+                return Verified::not_proven(Reason::StillFails {
+                    check: (*id).into(),
+                });
+            }
+            Answer::Unanswered(_) => {
+                return Verified::not_proven(Reason::StillFails {
+                    check: (*id).into(),
+                });
+            }
+            _ => {}
+        }
+    }
+    let before = failing(ev);
+    let broke: Vec<String> = failing(&after)
+        .difference(&before)
+        .map(|s| s.to_string())
+        .collect();
+    if !broke.is_empty() {
+        return Verified::not_proven(Reason::Breaks { checks: broke });
+    }
+    // A pass that rests on an assumed key policy is not a proof.
+    if ids
+        .iter()
+        .any(|id| *id == "role.kms" || *id == "role.boundary")
+        && key_policy_assumed(&after)
+        && touches_kms(ev, &after)
+    {
+        return Verified::not_proven(Reason::KeyPolicyNotRead);
+    }
+    Verified::proven(if all {
+        Reason::AllClear
+    } else {
+        Reason::CheckPasses
+    })
+}
+
+/// Whether role.kms failed before and passes after (so its pass is part of this proof).
+fn touches_kms(before: &FunctionEvidence, after: &FunctionEvidence) -> bool {
+    let failed = |ev: &FunctionEvidence| matches!(ev.docs().answer("role.kms"), Answer::Outcome(o) if o.failed);
+    failed(before) && !failed(after)
+}
