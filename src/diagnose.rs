@@ -380,9 +380,7 @@ impl<'t> Diagnosis<'t> {
             Target::Vpce | Target::None => {}
         }
         let Ok(p) = crate::policy::parse_policy(&policy, "$") else {
-            return Verified::not_proven(Reason::StillFails {
-                check: "request".into(),
-            });
+            return Verified::not_proven(Reason::RequestDenied);
         };
         let everything = crate::policy::parse_policy(
             &serde_json::json!({"Version": "2012-10-17",
@@ -440,9 +438,7 @@ impl<'t> Diagnosis<'t> {
                 },
             })
         } else {
-            Verified::not_proven(Reason::StillFails {
-                check: "request".into(),
-            })
+            Verified::not_proven(Reason::RequestDenied)
         }
     }
 
@@ -480,7 +476,33 @@ impl<'t> Diagnosis<'t> {
             .unwrap_or_default()
     }
 
+    /// ` --context-entries ...` for the condition keys the fix's own statements test, with the
+    /// values the described request carries (empty when they test none), so that
+    /// simulate-principal-policy judges a correct fix as allowed.
+    pub fn context_entries(&self) -> String {
+        let Some(policy) = self.policy() else {
+            return String::new();
+        };
+        let text = policy.to_string().to_ascii_lowercase();
+        let entries: Vec<String> = self
+            .context()
+            .into_iter()
+            .filter(|(k, _)| text.contains(&format!("\"{}\"", k.to_ascii_lowercase())))
+            .map(|(k, v)| format!("ContextKeyName={k},ContextKeyValues={v},ContextKeyType=string"))
+            .collect();
+        if entries.is_empty() {
+            String::new()
+        } else {
+            format!(" --context-entries {}", entries.join(" "))
+        }
+    }
+
     pub fn followups(&self, lang: Lang) -> Vec<Followup> {
+        // `{{context_entries}}` may be empty (the fix tests no context key), which a variable
+        // cannot hold: it is put in place before the others are filled.
+        let ctx = self.context_entries();
+        let vars = &self.vars;
+        let fill = |s: &str| vars.fill(&s.replace("{{context_entries}}", &ctx));
         let tree = self.walk.tree();
         let keys = self
             .fix_node()
@@ -493,13 +515,8 @@ impl<'t> Diagnosis<'t> {
                 let f = tree.index.followups.get(k)?;
                 Some(Followup {
                     key: k.clone(),
-                    title: self.vars.fill(f.title.get(lang)),
-                    items: f
-                        .items
-                        .get(lang)
-                        .iter()
-                        .map(|i| self.vars.fill(i))
-                        .collect(),
+                    title: fill(f.title.get(lang)),
+                    items: f.items.get(lang).iter().map(|i| fill(i)).collect(),
                 })
             })
             .collect()

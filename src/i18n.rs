@@ -325,6 +325,7 @@ pub const KEYS: &[&str] = &[
     "fix.reason.no_statement_id",
     "fix.reason.still_fails",
     "fix.reason.breaks",
+    "fix.reason.request_denied",
     "fix.reason.unknown",
     "fix.reason.information",
     "fix.reason.needs_decision",

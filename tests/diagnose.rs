@@ -1,6 +1,7 @@
 //! Findings walked through the real tree: every category reaches a fix that names the user's
 //! own ARNs, explicit denies never get an Allow, and evidence answers check-backed questions.
 
+use lambda_doctor::checks::CheckId;
 use lambda_doctor::diagnose::Diagnosis;
 use lambda_doctor::i18n::Lang;
 use lambda_doctor::recognize::{Category, recognize};
@@ -185,9 +186,9 @@ fn evidence_answers_check_backed_questions() {
     w.answer("implicit").expect("an answer");
     // Without evidence: the walk stops at the question a check could answer.
     w.advance(&facts, &NoEvidence);
-    assert_eq!(w.current().check.as_deref(), Some("role.missing"));
+    assert_eq!(w.current().check, Some(CheckId::RoleMissing));
     // With evidence: role exists, trust policy is wrong → the trust policy fix, no question.
-    let ev = FixedEvidence::of(&[("role.missing", false), ("role.trust", true)]);
+    let ev = FixedEvidence::of(&[(CheckId::RoleMissing, false), (CheckId::RoleTrust, true)]);
     let mut w = Walk::new(tree(), "execution-role-trust").expect("entry");
     w.answer("implicit").expect("an answer");
     w.advance(&facts, &ev);
@@ -236,4 +237,44 @@ fn an_scp_fix_names_the_policy_id_from_the_message() {
     let cmds = [d.read_commands(), d.change_commands()].concat().join("\n");
     assert!(cmds.contains("--policy-id p-examplepolicyid111"), "{cmds}");
     assert!(!cmds.contains("<POLICY_ID>"), "{cmds}");
+}
+
+#[test]
+fn a_pass_role_fix_is_proven_and_its_test_command_passes_the_context_it_needs() {
+    let d = diagnose(
+        "User: arn:aws:iam::123456789012:user/marymajor is not authorized to perform: \
+         iam:PassRole on resource: arn:aws:iam::123456789012:role/lambda-exec",
+    );
+    assert_eq!(d.finding.category, Category::PassRole);
+    let changes = d.changes();
+    assert_eq!(changes.len(), 1, "{changes:?}");
+    assert_eq!(changes[0].target, lambda_doctor::fix::Target::Identity);
+    assert_eq!(
+        changes[0].target_arn.as_deref(),
+        Some("arn:aws:iam::123456789012:user/marymajor")
+    );
+    assert!(changes[0].policy_name.is_some(), "{changes:?}");
+    let v = d.verified();
+    assert_eq!(v.status, lambda_doctor::fix::Status::Proven, "{v:?}");
+    // The fix's own condition (iam:PassedToService) is passed to the simulator.
+    let items: Vec<String> = d
+        .followups(Lang::En)
+        .into_iter()
+        .flat_map(|f| f.items)
+        .collect();
+    let sim = items
+        .iter()
+        .find(|i| i.contains("simulate-principal-policy"))
+        .expect("a test-the-change command");
+    assert!(
+        sim.contains("--context-entries ContextKeyName=iam:PassedToService,ContextKeyValues=lambda.amazonaws.com,ContextKeyType=string"),
+        "{sim}"
+    );
+    // A policy with a value the message does not give is not proven.
+    let d = diagnose(
+        "User: arn:aws:iam::123456789012:user/mateojackson is not authorized to perform: \
+         lambda:GetFunction on resource: my-function",
+    );
+    let v = d.verified();
+    assert_eq!(v.status, lambda_doctor::fix::Status::NotProven, "{v:?}");
 }

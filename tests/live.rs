@@ -71,7 +71,7 @@ async fn findings(cfg: &aws_config::SdkConfig, name: &str) -> Vec<&'static str> 
         again.not_proven
     );
     let r = CheckReport::new(Tree::embedded().expect("tree"), &ev, "test", Lang::En);
-    r.findings.iter().map(|f| f.outcome.id).collect()
+    r.findings.iter().map(|f| f.outcome.id.as_str()).collect()
 }
 
 #[tokio::test]
@@ -264,7 +264,10 @@ async fn an_explicit_deny_beats_the_allow() {
     assert_eq!(findings(&cfg, &name).await, ["role.logs"]);
     let aws = Aws::from_sdk_config(&cfg);
     let ev = read_function(&aws, &name).await.expect("read");
-    let logs = ev.docs().run("role.logs").expect("answered");
+    let logs = ev
+        .docs()
+        .run(lambda_doctor::checks::CheckId::RoleLogs)
+        .expect("answered");
     assert!(
         logs.evidence.iter().any(|f| matches!(
             f,

@@ -200,11 +200,16 @@ async fn the_published_policy_is_enough_and_a_missing_read_degrades() {
     );
     let tree = Tree::embedded().expect("tree");
     let report = CheckReport::new(tree, &ev, "test", Lang::En);
-    let ids: Vec<&str> = report.findings.iter().map(|f| f.outcome.id).collect();
+    let ids: Vec<&str> = report
+        .findings
+        .iter()
+        .map(|f| f.outcome.id.as_str())
+        .collect();
     assert_eq!(ids, Vec::<&str>::new());
     let docs = ev.docs();
     assert_eq!(
-        docs.check("resource.confused_deputy").map(|r| r.failed),
+        docs.check(lambda_doctor::checks::CheckId::ResourceConfusedDeputy)
+            .map(|r| r.failed),
         Some(false)
     );
 
@@ -223,8 +228,15 @@ async fn the_published_policy_is_enough_and_a_missing_read_degrades() {
         ["could not read the resource-based policy (needs lambda:GetPolicy)"]
     );
     let docs = ev.docs();
-    assert!(docs.check("resource.confused_deputy").is_none());
-    assert_eq!(docs.check("role.trust").map(|r| r.failed), Some(false));
+    assert!(
+        docs.check(lambda_doctor::checks::CheckId::ResourceConfusedDeputy)
+            .is_none()
+    );
+    assert_eq!(
+        docs.check(lambda_doctor::checks::CheckId::RoleTrust)
+            .map(|r| r.failed),
+        Some(false)
+    );
     let mut walk = Walk::new(tree, "invoke-deputy-check").expect("node");
     walk.advance(&Facts::default(), &docs);
     assert_eq!(walk.current().id, "invoke-deputy-check", "the tree asks");
@@ -237,7 +249,10 @@ async fn the_published_policy_is_enough_and_a_missing_read_degrades() {
     // Without kms:GetKeyPolicy: the default key policy is assumed, and the evidence says so.
     let nokms = Aws::from_sdk_config(&user(&iam, "nokms", &without("kms:GetKeyPolicy")).await);
     let ev = read_function(&nokms, "auth-fn").await.expect("read");
-    let kms = ev.docs().check("role.kms").expect("answered");
+    let kms = ev
+        .docs()
+        .check(lambda_doctor::checks::CheckId::RoleKms)
+        .expect("answered");
     assert!(!kms.failed, "{:?}", kms.evidence);
     assert!(
         kms.evidence

@@ -185,9 +185,19 @@ async fn refused_reads_are_recorded_with_the_permission_they_need() {
     // The checks that needed the refused documents give no answer; the trust check does.
     let docs = ev.docs();
     use lambda_doctor::tree::walk::Evidence;
-    assert!(docs.check("resource.confused_deputy").is_none());
-    assert!(docs.check("role.logs").is_none());
-    assert_eq!(docs.check("role.trust").map(|r| r.failed), Some(false));
+    assert!(
+        docs.check(lambda_doctor::checks::CheckId::ResourceConfusedDeputy)
+            .is_none()
+    );
+    assert!(
+        docs.check(lambda_doctor::checks::CheckId::RoleLogs)
+            .is_none()
+    );
+    assert_eq!(
+        docs.check(lambda_doctor::checks::CheckId::RoleTrust)
+            .map(|r| r.failed),
+        Some(false)
+    );
     assert_eq!(
         aws.calls.calls(),
         [

@@ -212,7 +212,7 @@ fn checks_answered(app: &App) -> Vec<String> {
         .path()
         .iter()
         .filter_map(|s| match &s.how {
-            How::Check { id, .. } => Some(id.clone()),
+            How::Check { id, .. } => Some(id.to_string()),
             _ => None,
         })
         .collect()
@@ -451,7 +451,7 @@ fn live_reads_run_in_the_background_and_stale_results_are_dropped() {
         .as_ref()
         .and_then(|i| i.report.as_ref())
         .expect("checked");
-    assert_eq!(report.findings[0].outcome.id, "role.logs");
+    assert_eq!(report.findings[0].outcome.id.as_str(), "role.logs");
     assert!(
         report
             .source

@@ -2,8 +2,11 @@
 //! documents. Pure: the live SDK reader or a snapshot supplies [`FunctionDocs`]; this module
 //! decides. [`FunctionDocs`] also answers the decision tree's check-backed questions.
 
+pub mod id;
 pub mod render;
 pub mod report;
+
+pub use id::CheckId;
 
 use crate::i18n::Lang;
 use crate::policy::model::Statement;
@@ -104,7 +107,7 @@ pub struct Unknown {
 /// A check that the documents could not answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Unanswered {
-    pub id: &'static str,
+    pub id: CheckId,
     #[serde(flatten)]
     pub why: Unknown,
 }
@@ -173,7 +176,7 @@ pub enum Severity {
 /// The result of one check.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Outcome {
-    pub id: &'static str,
+    pub id: CheckId,
     /// True when the check found the problem.
     pub failed: bool,
     pub severity: Severity,
@@ -243,7 +246,7 @@ pub enum Fact {
     },
     /// The permissions boundary blocks what `check` needs.
     BoundaryBlocks {
-        check: &'static str,
+        check: CheckId,
         action: String,
         resource: String,
         boundary: String,
@@ -272,7 +275,7 @@ pub enum Fact {
 }
 
 /// Every check id, in DESIGN.md order.
-pub const IDS: &[&str] = crate::tree::CHECK_IDS;
+pub const IDS: [CheckId; 13] = CheckId::ALL;
 
 impl FunctionDocs {
     fn arn_part(&self, i: usize) -> &str {
@@ -318,7 +321,7 @@ impl FunctionDocs {
 
     /// Runs one check; `None` when the documents cannot tell (a read was refused, a document
     /// is invalid, or the check does not apply to this function).
-    pub fn run(&self, id: &str) -> Option<Outcome> {
+    pub fn run(&self, id: CheckId) -> Option<Outcome> {
         match self.answer(id) {
             Answer::Outcome(o) => Some(o),
             _ => None,
@@ -326,26 +329,23 @@ impl FunctionDocs {
     }
 
     /// Runs one check and says why when it cannot.
-    pub fn answer(&self, id: &str) -> Answer {
+    pub fn answer(&self, id: CheckId) -> Answer {
         match self.checked(id) {
             Ok(Some(o)) => Answer::Outcome(o),
             Ok(None) => Answer::NotApplicable,
-            Err(why) => match IDS.iter().find(|k| **k == id) {
-                Some(id) => Answer::Unanswered(Unanswered { id, why }),
-                None => Answer::NotApplicable,
-            },
+            Err(why) => Answer::Unanswered(Unanswered { id, why }),
         }
     }
 
-    fn checked(&self, id: &str) -> Checked {
+    fn checked(&self, id: CheckId) -> Checked {
         match id {
-            "role.missing" => self.role_missing(),
-            "role.trust" => self.role_trust(),
-            "role.logs" => {
+            CheckId::RoleMissing => self.role_missing(),
+            CheckId::RoleTrust => self.role_trust(),
+            CheckId::RoleLogs => {
                 let group = self.log_group_arn();
                 let stream = format!("{group}:log-stream:2024/01/01/[$LATEST]0123456789abcdef");
                 self.role_allows(
-                    "role.logs",
+                    CheckId::RoleLogs,
                     Severity::Warning,
                     &[
                         ("logs:CreateLogGroup", group.as_str()),
@@ -354,12 +354,12 @@ impl FunctionDocs {
                     ],
                 )
             }
-            "role.vpc" => {
+            CheckId::RoleVpc => {
                 if !self.vpc {
                     return Ok(None);
                 }
                 self.role_allows(
-                    "role.vpc",
+                    CheckId::RoleVpc,
                     Severity::Error,
                     &[
                         ("ec2:CreateNetworkInterface", "*"),
@@ -368,7 +368,7 @@ impl FunctionDocs {
                     ],
                 )
             }
-            "role.event_source" => {
+            CheckId::RoleEventSource => {
                 let mut needed: Vec<(String, String)> = Vec::new();
                 for arn in &self.event_source_arns {
                     let Some(actions) = poll_actions(arn) else {
@@ -385,10 +385,10 @@ impl FunctionDocs {
                     .iter()
                     .map(|(a, r)| (a.as_str(), r.as_str()))
                     .collect();
-                self.role_allows("role.event_source", Severity::Error, &refs)
+                self.role_allows(CheckId::RoleEventSource, Severity::Error, &refs)
             }
-            "role.kms" => self.role_kms(),
-            "role.dead_letter" => {
+            CheckId::RoleKms => self.role_kms(),
+            CheckId::RoleDeadLetter => {
                 let Some(target) = self.dead_letter_arn.clone() else {
                     return Ok(None);
                 };
@@ -398,21 +398,21 @@ impl FunctionDocs {
                     "sqs:SendMessage"
                 };
                 self.role_allows(
-                    "role.dead_letter",
+                    CheckId::RoleDeadLetter,
                     Severity::Warning,
                     &[(action, target.as_str())],
                 )
             }
-            "role.boundary" => self.role_boundary(),
-            "policy.deprecated" => self.deprecated(),
-            "resource.public" => self.resource_public(),
-            "resource.confused_deputy" => self.confused_deputy(),
-            "resource.url_public" => {
+            CheckId::RoleBoundary => self.role_boundary(),
+            CheckId::PolicyDeprecated => self.deprecated(),
+            CheckId::ResourcePublic => self.resource_public(),
+            CheckId::ResourceConfusedDeputy => self.confused_deputy(),
+            CheckId::ResourceUrlPublic => {
                 let Some(t) = self.url_auth_type.as_deref() else {
                     return Ok(None);
                 };
                 Ok(Some(Outcome {
-                    id: "resource.url_public",
+                    id: CheckId::ResourceUrlPublic,
                     failed: t.eq_ignore_ascii_case("NONE"),
                     severity: Severity::Warning,
                     evidence: vec![Fact::UrlAuth {
@@ -420,20 +420,19 @@ impl FunctionDocs {
                     }],
                 }))
             }
-            "resource.cross_account" => self.cross_account(),
-            _ => Ok(None),
+            CheckId::ResourceCrossAccount => self.cross_account(),
         }
     }
 
     /// Every check that can tell something.
     pub fn run_all(&self) -> Vec<Outcome> {
-        IDS.iter().filter_map(|id| self.run(id)).collect()
+        IDS.iter().filter_map(|id| self.run(*id)).collect()
     }
 
     /// Every check's answer, in [`IDS`] order (not-applicable ones left out).
     pub fn answers(&self) -> Vec<Answer> {
         IDS.iter()
-            .map(|id| self.answer(id))
+            .map(|id| self.answer(*id))
             .filter(|a| *a != Answer::NotApplicable)
             .collect()
     }
@@ -445,7 +444,7 @@ impl FunctionDocs {
             None => (true, Fact::RoleAbsent),
         };
         Ok(Some(Outcome {
-            id: "role.missing",
+            id: CheckId::RoleMissing,
             failed,
             severity: Severity::Error,
             evidence: vec![line],
@@ -480,7 +479,7 @@ impl FunctionDocs {
         );
         let ev = decide(&set, &req);
         Ok(Some(Outcome {
-            id: "role.trust",
+            id: CheckId::RoleTrust,
             failed: ev.decision != Decision::Allowed,
             severity: Severity::Error,
             evidence: vec![decision_fact(
@@ -495,12 +494,7 @@ impl FunctionDocs {
     }
 
     /// The role's identity side (policies and boundary) evaluated for each (action, resource).
-    fn role_allows(
-        &self,
-        id: &'static str,
-        severity: Severity,
-        needed: &[(&str, &str)],
-    ) -> Checked {
+    fn role_allows(&self, id: CheckId, severity: Severity, needed: &[(&str, &str)]) -> Checked {
         let Some(role) = self.role.need(Document::Role)? else {
             return Ok(None);
         };
@@ -553,7 +547,7 @@ impl FunctionDocs {
             }
             Some(Known::Absent) => {
                 return Ok(Some(Outcome {
-                    id: "role.kms",
+                    id: CheckId::RoleKms,
                     failed: true,
                     severity: Severity::Error,
                     evidence: vec![Fact::KeyAbsent { key: key.clone() }],
@@ -600,7 +594,7 @@ impl FunctionDocs {
         )];
         evidence.extend(assumed);
         Ok(Some(Outcome {
-            id: "role.kms",
+            id: CheckId::RoleKms,
             failed: ev.decision != Decision::Allowed,
             severity: Severity::Error,
             evidence,
@@ -638,20 +632,14 @@ impl FunctionDocs {
         };
         let Some(Some(b)) = role.boundary.need(Document::Boundary)? else {
             return Ok(Some(Outcome {
-                id: "role.boundary",
+                id: CheckId::RoleBoundary,
                 failed: false,
                 severity: Severity::Error,
                 evidence: vec![Fact::NoBoundary],
             }));
         };
         let mut blocked = Vec::new();
-        for id in [
-            "role.logs",
-            "role.vpc",
-            "role.event_source",
-            "role.kms",
-            "role.dead_letter",
-        ] {
+        for id in CheckId::ROLE_PERMISSIONS {
             let Some(o) = self.run(id) else { continue };
             for f in &o.evidence {
                 if let Fact::Decision {
@@ -677,7 +665,7 @@ impl FunctionDocs {
             });
         }
         Ok(Some(Outcome {
-            id: "role.boundary",
+            id: CheckId::RoleBoundary,
             failed,
             severity: Severity::Error,
             evidence: blocked,
@@ -699,7 +687,7 @@ impl FunctionDocs {
             })
             .collect();
         Ok(Some(Outcome {
-            id: "policy.deprecated",
+            id: CheckId::PolicyDeprecated,
             failed: !old.is_empty(),
             severity: Severity::Warning,
             evidence: if old.is_empty() {
@@ -735,7 +723,7 @@ impl FunctionDocs {
             .map(|s| statement_ref(s))
             .collect();
         Ok(Some(Outcome {
-            id: "resource.public",
+            id: CheckId::ResourcePublic,
             failed: !public.is_empty(),
             severity: Severity::Error,
             evidence: if public.is_empty() {
@@ -769,7 +757,7 @@ impl FunctionDocs {
             .map(|s| statement_ref(s))
             .collect();
         Ok(Some(Outcome {
-            id: "resource.confused_deputy",
+            id: CheckId::ResourceConfusedDeputy,
             failed: !open.is_empty(),
             severity: Severity::Warning,
             evidence: if open.is_empty() {
@@ -808,7 +796,7 @@ impl FunctionDocs {
             }
         }
         Ok(Some(Outcome {
-            id: "resource.cross_account",
+            id: CheckId::ResourceCrossAccount,
             failed: !others.is_empty(),
             severity: Severity::Info,
             evidence: if others.is_empty() {
@@ -897,7 +885,7 @@ fn decision_fact(
 }
 
 impl Evidence for FunctionDocs {
-    fn check(&self, id: &str) -> Option<CheckResult> {
+    fn check(&self, id: CheckId) -> Option<CheckResult> {
         self.run(id).map(|o| CheckResult {
             failed: o.failed,
             evidence: o

@@ -2,14 +2,14 @@
 //! for it, filled in with the function's own ARNs; text, Markdown and JSON renderings.
 
 use super::render::say;
-use super::{Answer, Cause, Fact, Outcome, Severity, Subject, Unanswered};
+use super::{Answer, Cause, CheckId, Fact, Outcome, Severity, Subject, Unanswered};
 use crate::evidence::FunctionEvidence;
 use crate::fix::{self, Change, Reason, Verified};
 use crate::i18n::{Lang, fill, ui};
 use crate::policy::Layer;
 use crate::report::{Style, wrap};
-use crate::tree::Tree;
 use crate::tree::vars::Vars;
+use crate::tree::{Situation, Tree};
 use serde_json::{Value, json};
 use std::fmt::Write;
 
@@ -49,7 +49,7 @@ pub struct Combined {
 pub struct CheckReport {
     pub function_arn: String,
     pub findings: Vec<CheckFinding>,
-    pub passed: Vec<&'static str>,
+    pub passed: Vec<CheckId>,
     pub unreadable: Vec<String>,
     /// Checks the documents could not answer (a document unreadable or invalid).
     pub unanswered: Vec<Unanswered>,
@@ -83,7 +83,7 @@ impl CheckReport {
             .collect();
         let combined = (!failed.is_empty()).then(|| {
             let plan = fix::combined(ev, &failed);
-            let ids: Vec<&str> = failed.iter().map(|o| o.id).collect();
+            let ids: Vec<CheckId> = failed.iter().map(|o| o.id).collect();
             let verified = fix::prove(ev, &ids, &plan.changes, plan.stuck.as_ref(), true);
             Combined {
                 commands: fix::commands::commands(&plan.changes, &ev.config.name, &ev.config.role),
@@ -196,6 +196,8 @@ pub fn vars_for(ev: &FunctionEvidence) -> Vars {
         v.set("principal_account", *a);
     }
     v.set("role_arn", c.role.clone());
+    // The role Lambda assumes: what a trust-policy fix edits.
+    v.set("target_role_arn", c.role.clone());
     if let Some(b) = ev.role.ok().and_then(|r| r.boundary_arn.clone()) {
         v.set("boundary_policy_arn", b);
     }
@@ -259,25 +261,22 @@ fn explicit_deny(o: &Outcome) -> Option<(Subject, &str)> {
     })
 }
 
-/// The tree node that fixes a failed check, when one does.
-fn node_for(o: &Outcome, ev: &FunctionEvidence) -> Option<&'static str> {
-    let first_source = ev
-        .event_source_mappings
-        .ok()
-        .and_then(|m| m.first())
-        .map(|m| m.event_source_arn.as_str())
-        .unwrap_or("");
-    // Facts, not words: the same answer in every language. An explicit deny is never
-    // answered with an Allow: the fix is where the Deny is.
+/// What a failed check's facts and the function's configuration show, for the tree's
+/// check → fix map (`check_fixes` in `assets/tree/index.json`). Facts, not words: the same
+/// in every language.
+pub fn situations(o: &Outcome, ev: &FunctionEvidence) -> Vec<Situation> {
+    let mut out = Vec::new();
+    // An explicit deny is never answered with an Allow: the fix is where the Deny is.
     if let Some((subject, policy)) = explicit_deny(o) {
-        return Some(match (subject, policy) {
-            (Subject::Trust, _) => "deny-in-trust",
-            (_, "boundary") => "deny-in-boundary",
-            (Subject::Key, "resource") => "deny-in-resource",
-            _ => "deny-in-identity",
-        });
+        out.push(Situation::ExplicitDeny);
+        match (subject, policy) {
+            (Subject::Trust, _) => out.push(Situation::ExplicitDenyInTrust),
+            (_, "boundary") => out.push(Situation::ExplicitDenyInBoundary),
+            (Subject::Key, "resource") => out.push(Situation::ExplicitDenyInKeyPolicy),
+            _ => {}
+        }
     }
-    let boundary = o.evidence.iter().any(|f| {
+    if o.evidence.iter().any(|f| {
         matches!(
             f,
             Fact::Decision {
@@ -285,48 +284,39 @@ fn node_for(o: &Outcome, ev: &FunctionEvidence) -> Option<&'static str> {
                 ..
             }
         )
-    });
-    Some(match o.id {
-        "role.logs" | "role.vpc" | "role.event_source" | "role.kms" | "role.dead_letter"
-            if boundary =>
-        {
-            match o.id {
-                "role.logs" => "logs-boundary",
-                "role.vpc" => "vpc-boundary",
-                _ => "exec-boundary-fix",
-            }
-        }
-        "role.trust" => "trust-policy-fix",
-        "role.logs" if ev.config.log_group.is_some() => "logs-custom-group",
-        "role.logs" => "logs-basic-execution",
-        "role.vpc" => "vpc-managed-policy",
-        "role.event_source" if first_source.contains(":kinesis:") => "esm-kinesis",
-        "role.event_source" if first_source.contains(":dynamodb:") => "esm-dynamodb",
-        "role.event_source" => "esm-sqs",
-        "role.kms" => "kms-role-decrypt",
-        "role.dead_letter"
-            if ev
-                .config
-                .dead_letter_target
-                .as_deref()
-                .is_some_and(|t| t.contains(":sns:")) =>
-        {
-            "dlq-sns"
-        }
-        "role.dead_letter" => "dlq-sqs",
-        "role.boundary" => "exec-boundary-fix",
-        "role.missing" => "trust-role-missing",
-        "policy.deprecated"
-            if o.evidence.iter().any(|f| {
-                matches!(f, Fact::Deprecated { arn } if arn.ends_with("/AWSLambdaReadOnlyAccess"))
-            }) =>
-        {
-            "migrate-read-only"
-        }
-        "policy.deprecated" => "migrate-full-access",
-        "resource.confused_deputy" => "invoke-confused-deputy",
-        _ => return None,
-    })
+    }) {
+        out.push(Situation::BoundaryBlocks);
+    }
+    if ev.config.log_group.is_some() {
+        out.push(Situation::CustomLogGroup);
+    }
+    let first_source = ev
+        .event_source_mappings
+        .ok()
+        .and_then(|m| m.first())
+        .map(|m| m.event_source_arn.as_str())
+        .unwrap_or("");
+    if first_source.contains(":kinesis:") {
+        out.push(Situation::KinesisSource);
+    }
+    if first_source.contains(":dynamodb:") {
+        out.push(Situation::DynamodbSource);
+    }
+    if ev
+        .config
+        .dead_letter_target
+        .as_deref()
+        .is_some_and(|t| t.contains(":sns:"))
+    {
+        out.push(Situation::SnsDeadLetter);
+    }
+    if o.evidence
+        .iter()
+        .any(|f| matches!(f, Fact::Deprecated { arn } if arn.ends_with("/AWSLambdaReadOnlyAccess")))
+    {
+        out.push(Situation::ReadOnlyPolicy);
+    }
+    out
 }
 
 /// The fix of one failed check: the tree's words, the planner's changes, the proof.
@@ -379,14 +369,14 @@ fn prose_for(tree: &Tree, o: &Outcome, ev: &FunctionEvidence, lang: Lang) -> Fix
         vars.set("action", action.clone());
         vars.set("resource", resource.clone());
         match o.id {
-            "role.event_source" | "role.dead_letter" if resource.contains(":sqs:") => {
+            CheckId::RoleEventSource | CheckId::RoleDeadLetter if resource.contains(":sqs:") => {
                 vars.set("queue_arn", resource.clone())
             }
-            "role.event_source" => vars.set("stream_arn", resource.clone()),
+            CheckId::RoleEventSource => vars.set("stream_arn", resource.clone()),
             _ => {}
         }
     }
-    if o.id == "resource.confused_deputy"
+    if o.id == CheckId::ResourceConfusedDeputy
         && let Some(p) = ev.resource_policy.ok()
     {
         // The first service principal without a source condition.
@@ -399,7 +389,11 @@ fn prose_for(tree: &Tree, o: &Outcome, ev: &FunctionEvidence, lang: Lang) -> Fix
             vars.set("service_principal", svc);
         }
     }
-    if let Some(node) = node_for(o, ev).and_then(|id| tree.node(id)) {
+    if let Some(node) = tree
+        .index
+        .fix_for_check(o.id, &situations(o, ev))
+        .and_then(|id| tree.node(id))
+    {
         let f = node.fix.as_ref();
         let policy = f.and_then(|f| f.policy.as_ref()).map(|p| vars.fill_json(p));
         // A trust policy is replaced whole: start from the one the role has.
@@ -424,7 +418,7 @@ fn prose_for(tree: &Tree, o: &Outcome, ev: &FunctionEvidence, lang: Lang) -> Fix
     }
     let name = &ev.config.name;
     match o.id {
-        "resource.public" => {
+        CheckId::ResourcePublic => {
             let sids: Vec<String> = ev
                 .resource_policy
                 .ok()
@@ -457,7 +451,7 @@ fn prose_for(tree: &Tree, o: &Outcome, ev: &FunctionEvidence, lang: Lang) -> Fix
                 verified: Verified::not_applicable(Reason::NeedsDecision),
             }
         }
-        "resource.url_public" => Fix {
+        CheckId::ResourceUrlPublic => Fix {
             node: None,
             title: ui("check.fix.url_iam", lang).into(),
             explanation: ui("check.fix.url_iam_body", lang).into(),
@@ -494,12 +488,19 @@ pub fn severity_key(s: Severity) -> &'static str {
     }
 }
 
-pub fn title_key(id: &str) -> &'static str {
+pub fn title_key(id: CheckId) -> &'static str {
     crate::i18n::KEYS
         .iter()
-        .find(|k| k.strip_prefix("check.") == Some(id))
+        .find(|k| k.strip_prefix("check.") == Some(id.as_str()))
         .copied()
         .unwrap_or("check.none")
+}
+
+fn passed_list(ids: &[CheckId]) -> String {
+    ids.iter()
+        .map(|i| i.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// A proof as JSON: status, reason (with its values) and the reason in words.
@@ -693,7 +694,7 @@ pub fn text(r: &CheckReport, lang: Lang, style: Style) -> String {
             out,
             "\n{}: {}",
             ui("check.passed", lang),
-            r.passed.join(", ")
+            passed_list(&r.passed)
         );
     }
     if !r.unanswered.is_empty() {
@@ -775,7 +776,7 @@ pub fn markdown(r: &CheckReport, lang: Lang) -> String {
             out,
             "**{}:** {}\n",
             ui("check.passed", lang),
-            r.passed.join(", ")
+            passed_list(&r.passed)
         );
     }
     if !r.unanswered.is_empty() {

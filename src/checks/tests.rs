@@ -53,7 +53,7 @@ fn docs(policies: Vec<NamedPolicy>) -> FunctionDocs {
     }
 }
 
-fn failed(d: &FunctionDocs) -> Vec<&'static str> {
+fn failed(d: &FunctionDocs) -> Vec<CheckId> {
     d.run_all()
         .into_iter()
         .filter(|o| o.failed)
@@ -64,8 +64,8 @@ fn failed(d: &FunctionDocs) -> Vec<&'static str> {
 #[test]
 fn a_healthy_function_has_no_finding() {
     let d = docs(vec![basic_execution()]);
-    assert_eq!(failed(&d), Vec::<&str>::new());
-    let logs = d.run("role.logs").expect("applies");
+    assert_eq!(failed(&d), Vec::<CheckId>::new());
+    let logs = d.run(CheckId::RoleLogs).expect("applies");
     let Fact::Decision {
         action,
         decision,
@@ -101,7 +101,7 @@ fn trust_missing_and_logs_missing() {
             json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]}),
         ));
     }
-    assert_eq!(failed(&d), vec!["role.trust", "role.logs"]);
+    assert_eq!(failed(&d), vec![CheckId::RoleTrust, CheckId::RoleLogs]);
 }
 
 #[test]
@@ -114,10 +114,10 @@ fn vpc_event_source_kms_and_dead_letter() {
     assert_eq!(
         failed(&d),
         vec![
-            "role.vpc",
-            "role.event_source",
-            "role.kms",
-            "role.dead_letter"
+            CheckId::RoleVpc,
+            CheckId::RoleEventSource,
+            CheckId::RoleKms,
+            CheckId::RoleDeadLetter
         ]
     );
     d.role = Known::Value(RoleDocs {
@@ -140,7 +140,7 @@ fn vpc_event_source_kms_and_dead_letter() {
         attached_arns: Known::Value(vec![]),
         boundary: Known::Value(None),
     });
-    assert_eq!(failed(&d), Vec::<&str>::new());
+    assert_eq!(failed(&d), Vec::<CheckId>::new());
 }
 
 #[test]
@@ -152,11 +152,11 @@ fn a_boundary_that_blocks_is_named() {
             json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}),
         )));
     }
-    assert_eq!(failed(&d), vec!["role.logs", "role.boundary"]);
+    assert_eq!(failed(&d), vec![CheckId::RoleLogs, CheckId::RoleBoundary]);
     // The same fact whatever the language: the boundary is what lacks the allow.
     for lang in Lang::ALL {
         d.lang = lang;
-        let logs = d.run("role.logs").expect("applies");
+        let logs = d.run(CheckId::RoleLogs).expect("applies");
         assert!(
             matches!(
                 logs.evidence[0],
@@ -168,18 +168,18 @@ fn a_boundary_that_blocks_is_named() {
             "{:?}",
             logs.evidence
         );
-        let boundary = d.run("role.boundary").expect("applies");
+        let boundary = d.run(CheckId::RoleBoundary).expect("applies");
         assert!(
             boundary.evidence.iter().all(|f| matches!(
                 f,
-                Fact::BoundaryBlocks { check: "role.logs", boundary, .. }
+                Fact::BoundaryBlocks { check: CheckId::RoleLogs, boundary, .. }
                     if boundary == "arn:aws:iam::123456789012:policy/boundary"
             )),
             "{:?}",
             boundary.evidence
         );
     }
-    let logs = d.run("role.logs").expect("applies");
+    let logs = d.run(CheckId::RoleLogs).expect("applies");
     assert!(
         render::say(&logs.evidence[0], Lang::En).contains("permissions boundary does not allow")
     );
@@ -196,13 +196,13 @@ fn resource_policy_checks() {
     assert_eq!(
         failed(&d),
         vec![
-            "resource.public",
-            "resource.confused_deputy",
-            "resource.url_public",
-            "resource.cross_account"
+            CheckId::ResourcePublic,
+            CheckId::ResourceConfusedDeputy,
+            CheckId::ResourceUrlPublic,
+            CheckId::ResourceCrossAccount
         ]
     );
-    let deputy = d.run("resource.confused_deputy").expect("applies");
+    let deputy = d.run(CheckId::ResourceConfusedDeputy).expect("applies");
     assert_eq!(
         deputy.evidence,
         vec![Fact::SourceOpen {
@@ -225,14 +225,18 @@ fn unreadable_documents_leave_questions_open() {
     d.resource_policy = Known::Unreadable {
         needs: "lambda:GetPolicy".into(),
     };
-    assert_eq!(d.run("resource.public"), None);
+    assert_eq!(d.run(CheckId::ResourcePublic), None);
     d.role = Known::Unreadable {
         needs: "iam:GetRole".into(),
     };
-    assert_eq!(d.run("role.trust"), None);
-    assert_eq!(d.run("role.missing"), None, "unreadable is not missing");
+    assert_eq!(d.run(CheckId::RoleTrust), None);
+    assert_eq!(
+        d.run(CheckId::RoleMissing),
+        None,
+        "unreadable is not missing"
+    );
     d.role = Known::Absent;
-    assert!(d.run("role.missing").expect("applies").failed);
+    assert!(d.run(CheckId::RoleMissing).expect("applies").failed);
 }
 
 #[test]
@@ -244,7 +248,7 @@ fn deprecated_policies_and_tree_walk() {
             json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]}),
         ));
     }
-    assert!(d.run("policy.deprecated").expect("applies").failed);
+    assert!(d.run(CheckId::PolicyDeprecated).expect("applies").failed);
     // The documents answer the tree's questions: the trust walk ends at the trust fix.
     let tree = crate::tree::Tree::embedded().expect("tree");
     let mut w = crate::tree::walk::Walk::new(tree, "execution-role-trust").expect("entry");

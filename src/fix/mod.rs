@@ -9,6 +9,7 @@ pub mod plan;
 pub mod prove;
 pub mod render;
 
+use crate::checks::CheckId;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -130,9 +131,11 @@ pub enum Reason {
     /// A statement to remove or scope has no Sid, so no command can name it.
     NoStatementId,
     /// The changes did not make the check pass.
-    StillFails { check: String },
+    StillFails { check: CheckId },
     /// With the changes these checks fail that passed before.
-    Breaks { checks: Vec<String> },
+    Breaks { checks: Vec<CheckId> },
+    /// The proposed statements do not allow the request the message describes.
+    RequestDenied,
     /// Values the fix needs are not known (the placeholders stay).
     Unknown { placeholders: Vec<String> },
     /// Only information: nothing to fix.

@@ -6,7 +6,7 @@
 //! [`Change`]. Nothing here reads words: facts in, documents out.
 
 use super::{Change, ChangeKind, Reason, Setting, Target, new_document, statements_mut};
-use crate::checks::{Answer, Fact, KeyPolicyGap, Outcome, Severity, Subject};
+use crate::checks::{Answer, CheckId, Fact, KeyPolicyGap, Outcome, Severity, Subject};
 use crate::evidence::{FunctionEvidence, Read};
 use crate::policy::matching::action_matches;
 use crate::policy::{Decision, Layer};
@@ -60,7 +60,8 @@ pub fn combined(ev: &FunctionEvidence, failed: &[&Outcome]) -> Plan {
 }
 
 /// The inline policy a check's grants go to.
-fn inline_name(id: &str) -> String {
+fn inline_name(id: CheckId) -> String {
+    let id = id.as_str();
     let short = id.split('.').nth(1).unwrap_or(id).replace('_', "-");
     format!("lambda-doctor-{short}")
 }
@@ -69,7 +70,7 @@ struct Planner {
     work: FunctionEvidence,
     /// The inline policy grants go to (a name the role does not use yet).
     inline: String,
-    failed_before: BTreeSet<&'static str>,
+    failed_before: BTreeSet<CheckId>,
 }
 
 impl Planner {
@@ -94,7 +95,7 @@ impl Planner {
     }
 
     /// Edits until check `id` passes (or does not apply).
-    fn repair(&mut self, id: &str) -> Result<(), Reason> {
+    fn repair(&mut self, id: CheckId) -> Result<(), Reason> {
         for _ in 0..MAX_STEPS {
             let o = match self.work.docs().answer(id) {
                 Answer::Outcome(o) if o.failed => o,
@@ -102,7 +103,7 @@ impl Planner {
             };
             self.step(&o)?;
         }
-        Err(Reason::StillFails { check: id.into() })
+        Err(Reason::StillFails { check: id })
     }
 
     /// Repairs the checks the edits so far made fail (detaching a deprecated policy can take
@@ -110,7 +111,7 @@ impl Planner {
     fn keep_passing(&mut self) -> Result<(), Reason> {
         for _ in 0..8 {
             let now = failing(&self.work);
-            let broken: Vec<&str> = now.difference(&self.failed_before).copied().collect();
+            let broken: Vec<CheckId> = now.difference(&self.failed_before).copied().collect();
             if broken.is_empty() {
                 return Ok(());
             }
@@ -124,18 +125,18 @@ impl Planner {
     /// One edit towards making `o` pass.
     fn step(&mut self, o: &Outcome) -> Result<(), Reason> {
         match o.id {
-            "role.missing" => Err(Reason::RoleMissing),
-            "role.boundary" => {
+            CheckId::RoleMissing => Err(Reason::RoleMissing),
+            CheckId::RoleBoundary => {
                 let check = o.evidence.iter().find_map(|f| match f {
                     Fact::BoundaryBlocks { check, .. } => Some(*check),
                     _ => None,
                 });
                 match check {
                     Some(c) => self.repair(c),
-                    None => Err(Reason::StillFails { check: o.id.into() }),
+                    None => Err(Reason::StillFails { check: o.id }),
                 }
             }
-            "policy.deprecated" => {
+            CheckId::PolicyDeprecated => {
                 let old: Vec<&str> = o
                     .evidence
                     .iter()
@@ -148,8 +149,8 @@ impl Planner {
                 policies.retain(|p| !(p.managed && old.contains(&p.name.as_str())));
                 Ok(())
             }
-            "resource.public" | "resource.confused_deputy" => self.scope_statements(o),
-            "resource.url_public" => match &mut self.work.url {
+            CheckId::ResourcePublic | CheckId::ResourceConfusedDeputy => self.scope_statements(o),
+            CheckId::ResourceUrlPublic => match &mut self.work.url {
                 Read::Ok { value } => {
                     value.auth_type = "AWS_IAM".into();
                     Ok(())
@@ -170,7 +171,7 @@ impl Planner {
                 });
                 match denied {
                     Some(f) => self.grant(o.id, f),
-                    None => Err(Reason::StillFails { check: o.id.into() }),
+                    None => Err(Reason::StillFails { check: o.id }),
                 }
             }
         }
@@ -209,7 +210,7 @@ impl Planner {
                         return Err(Reason::NoStatementId);
                     }
                     let Some(s) = stmts.get_mut(statement.index) else {
-                        return Err(Reason::StillFails { check: o.id.into() });
+                        return Err(Reason::StillFails { check: o.id });
                     };
                     let cond = &mut s["Condition"];
                     if !cond.is_object() {
@@ -228,7 +229,7 @@ impl Planner {
     }
 
     /// Grants (or un-denies) the request of one decision fact, in the layer that decides it.
-    fn grant(&mut self, id: &str, f: &Fact) -> Result<(), Reason> {
+    fn grant(&mut self, id: CheckId, f: &Fact) -> Result<(), Reason> {
         let Fact::Decision {
             subject,
             action,
@@ -239,7 +240,7 @@ impl Planner {
             ..
         } = f
         else {
-            return Err(Reason::StillFails { check: id.into() });
+            return Err(Reason::StillFails { check: id });
         };
         let resource = resource.clone().unwrap_or_else(|| "*".into());
         let sid = sid_for(id);
@@ -369,7 +370,7 @@ impl Planner {
 }
 
 /// The error and warning checks that fail (or cannot be answered) on `ev`.
-pub(crate) fn failing(ev: &FunctionEvidence) -> BTreeSet<&'static str> {
+pub(crate) fn failing(ev: &FunctionEvidence) -> BTreeSet<CheckId> {
     ev.docs()
         .answers()
         .into_iter()
@@ -383,7 +384,7 @@ pub(crate) fn failing(ev: &FunctionEvidence) -> BTreeSet<&'static str> {
 
 /// Whether the key policy behind a role.kms answer was assumed rather than read.
 pub(crate) fn key_policy_assumed(ev: &FunctionEvidence) -> bool {
-    match ev.docs().answer("role.kms") {
+    match ev.docs().answer(CheckId::RoleKms) {
         Answer::Outcome(o) => o.evidence.iter().any(|f| {
             matches!(
                 f,
@@ -406,9 +407,9 @@ fn layer_target(l: Layer) -> Target {
 }
 
 /// The Sid a check's added statements use (letters and digits only, as IAM requires).
-fn sid_for(id: &str) -> String {
+fn sid_for(id: CheckId) -> String {
     let mut s = String::from("LambdaDoctor");
-    for part in id.split(['.', '_']) {
+    for part in id.as_str().split(['.', '_']) {
         let mut c = part.chars();
         if let Some(f) = c.next() {
             s.push(f.to_ascii_uppercase());
@@ -710,9 +711,12 @@ mod tests {
                  "Action": ["logs:CreateLogStream", "logs:PutLogEvents"], "Resource": format!("{g}:*")},
             ])
         );
-        assert_eq!(sid_for("role.dead_letter"), "LambdaDoctorRoleDeadLetter");
         assert_eq!(
-            inline_name("role.event_source"),
+            sid_for(CheckId::RoleDeadLetter),
+            "LambdaDoctorRoleDeadLetter"
+        );
+        assert_eq!(
+            inline_name(CheckId::RoleEventSource),
             "lambda-doctor-event-source"
         );
     }
@@ -720,6 +724,7 @@ mod tests {
 
 #[cfg(test)]
 mod proof_tests {
+    use crate::checks::CheckId;
     use crate::checks::report::CheckReport;
     use crate::evidence::{Read, Snapshot};
     use crate::fix::{Reason, Status};
@@ -753,8 +758,8 @@ mod proof_tests {
         let logs = r
             .findings
             .iter()
-            .find(|f| f.outcome.id == "role.logs")
-            .expect("role.logs");
+            .find(|f| f.outcome.id == CheckId::RoleLogs)
+            .expect("a role.logs finding");
         assert_eq!(logs.fix.verified.status, Status::NotProven);
         assert_eq!(
             logs.fix.verified.reason,
@@ -775,20 +780,20 @@ mod proof_tests {
         let ev = demo.function("queue-worker", "demo").expect("fn");
         let r = report(ev);
         let f = &r.findings[0];
-        assert_eq!(f.outcome.id, "role.event_source");
+        assert_eq!(f.outcome.id, CheckId::RoleEventSource);
         // The dead-letter queue's grant (the old, wrong fix) does not clear the poll check.
         let mut wrong = f.fix.changes.clone();
         let doc = wrong[0].policy.as_mut().expect("policy");
         doc["Statement"][0]["Resource"] =
             json!("arn:aws:sqs:us-east-1:123456789012:queue-worker-dlq");
-        let v = crate::fix::prove(ev, &["role.event_source"], &wrong, None, false);
+        let v = crate::fix::prove(ev, &[CheckId::RoleEventSource], &wrong, None, false);
         assert_eq!(
             v.reason,
             Reason::StillFails {
-                check: "role.event_source".into()
+                check: CheckId::RoleEventSource
             }
         );
-        let v = crate::fix::prove(ev, &["role.event_source"], &f.fix.changes, None, false);
+        let v = crate::fix::prove(ev, &[CheckId::RoleEventSource], &f.fix.changes, None, false);
         assert_eq!(v.status, Status::Proven);
     }
 }

@@ -3,14 +3,14 @@
 
 use super::plan::{failing, key_policy_assumed};
 use super::{Change, Reason, Verified, apply};
-use crate::checks::{Answer, Severity};
+use crate::checks::{Answer, CheckId, Severity};
 use crate::evidence::FunctionEvidence;
 
 /// Proves that `changes` fix the checks `ids` of `ev`. `stuck` is the planner's reason when it
 /// could not finish; `all` names the reason a combined fix gives when it is proven.
 pub fn prove(
     ev: &FunctionEvidence,
-    ids: &[&str],
+    ids: &[CheckId],
     changes: &[Change],
     stuck: Option<&Reason>,
     all: bool,
@@ -24,39 +24,32 @@ pub fn prove(
             return Verified::not_proven(match e {
                 super::ApplyError::NotHeld(t) => Reason::NotHeld { target: t },
                 _ => Reason::StillFails {
-                    check: ids.first().copied().unwrap_or("").into(),
+                    check: ids.first().copied().unwrap_or(CheckId::RoleMissing),
                 },
             });
         }
     };
     let docs = after.docs();
     for id in ids {
-        match docs.answer(id) {
+        match docs.answer(*id) {
             Answer::Outcome(o) if o.failed && o.severity != Severity::Info => {
-                return Verified::not_proven(Reason::StillFails {
-                    check: (*id).into(),
-                });
+                return Verified::not_proven(Reason::StillFails { check: *id });
             }
             Answer::Unanswered(_) => {
-                return Verified::not_proven(Reason::StillFails {
-                    check: (*id).into(),
-                });
+                return Verified::not_proven(Reason::StillFails { check: *id });
             }
             _ => {}
         }
     }
     let before = failing(ev);
-    let broke: Vec<String> = failing(&after)
-        .difference(&before)
-        .map(|s| s.to_string())
-        .collect();
+    let broke: Vec<CheckId> = failing(&after).difference(&before).copied().collect();
     if !broke.is_empty() {
         return Verified::not_proven(Reason::Breaks { checks: broke });
     }
     // A pass that rests on an assumed key policy is not a proof.
     if ids
         .iter()
-        .any(|id| *id == "role.kms" || *id == "role.boundary")
+        .any(|id| *id == CheckId::RoleKms || *id == CheckId::RoleBoundary)
         && key_policy_assumed(&after)
         && touches_kms(ev, &after)
     {
@@ -71,6 +64,6 @@ pub fn prove(
 
 /// Whether role.kms failed before and passes after (so its pass is part of this proof).
 fn touches_kms(before: &FunctionEvidence, after: &FunctionEvidence) -> bool {
-    let failed = |ev: &FunctionEvidence| matches!(ev.docs().answer("role.kms"), Answer::Outcome(o) if o.failed);
+    let failed = |ev: &FunctionEvidence| matches!(ev.docs().answer(CheckId::RoleKms), Answer::Outcome(o) if o.failed);
     failed(before) && !failed(after)
 }

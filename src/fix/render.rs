@@ -34,13 +34,18 @@ pub fn detail(r: &Reason, lang: Lang) -> String {
             &[("what", target_name(*target, lang))],
         ),
         Reason::NoStatementId => ui("fix.reason.no_statement_id", lang).into(),
-        Reason::StillFails { check } => {
-            fill(ui("fix.reason.still_fails", lang), &[("check", check)])
-        }
-        Reason::Breaks { checks } => fill(
-            ui("fix.reason.breaks", lang),
-            &[("checks", &checks.join(", "))],
+        Reason::StillFails { check } => fill(
+            ui("fix.reason.still_fails", lang),
+            &[("check", check.as_str())],
         ),
+        Reason::Breaks { checks } => {
+            let names: Vec<&str> = checks.iter().map(|c| c.as_str()).collect();
+            fill(
+                ui("fix.reason.breaks", lang),
+                &[("checks", &names.join(", "))],
+            )
+        }
+        Reason::RequestDenied => ui("fix.reason.request_denied", lang).into(),
         Reason::Unknown { placeholders } => fill(
             ui("fix.reason.unknown", lang),
             &[("placeholders", &placeholders.join(", "))],

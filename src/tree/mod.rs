@@ -84,7 +84,7 @@ pub struct Node {
     #[serde(default)]
     pub fact: Option<String>,
     #[serde(default)]
-    pub check: Option<String>,
+    pub check: Option<crate::checks::CheckId>,
     #[serde(default)]
     pub answers: Vec<Answer>,
     #[serde(default)]
@@ -123,6 +123,62 @@ pub struct Index {
     pub symptoms: Vec<Symptom>,
     #[serde(default)]
     pub followups: IndexMap<String, Followup>,
+    /// Which fix node answers a failed check, as ordered rules (the first that applies).
+    #[serde(default)]
+    pub check_fixes: Vec<CheckFix>,
+}
+
+/// One rule of the check → fix map: for these checks (any when empty), in this situation
+/// (all of `when`), the fix is `node`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CheckFix {
+    #[serde(default)]
+    pub checks: Vec<crate::checks::CheckId>,
+    #[serde(default)]
+    pub when: Vec<Situation>,
+    pub node: String,
+}
+
+/// What a failed check's facts (and the function's configuration) show, for choosing its fix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Situation {
+    /// A Deny in the role's trust policy decides.
+    ExplicitDenyInTrust,
+    /// A Deny in the permissions boundary decides.
+    ExplicitDenyInBoundary,
+    /// A Deny in the KMS key policy decides.
+    ExplicitDenyInKeyPolicy,
+    /// Any explicit deny decides (then: in the role's own policies).
+    ExplicitDeny,
+    /// The permissions boundary lacks the Allow.
+    BoundaryBlocks,
+    /// The function logs to a custom log group.
+    CustomLogGroup,
+    KinesisSource,
+    DynamodbSource,
+    /// The dead-letter target is an SNS topic.
+    SnsDeadLetter,
+    /// The deprecated policy is AWSLambdaReadOnlyAccess.
+    ReadOnlyPolicy,
+}
+
+impl Index {
+    /// The fix node for a failed check in `situations`.
+    pub fn fix_for_check(
+        &self,
+        check: crate::checks::CheckId,
+        situations: &[Situation],
+    ) -> Option<&str> {
+        self.check_fixes
+            .iter()
+            .find(|r| {
+                (r.checks.is_empty() || r.checks.contains(&check))
+                    && r.when.iter().all(|w| situations.contains(w))
+            })
+            .map(|r| r.node.as_str())
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -299,23 +355,6 @@ impl Tree {
         self.node(&self.index.root)
     }
 }
-
-/// The check ids of DESIGN.md that a question may name.
-pub const CHECK_IDS: &[&str] = &[
-    "role.trust",
-    "role.logs",
-    "role.vpc",
-    "role.event_source",
-    "role.kms",
-    "role.dead_letter",
-    "role.boundary",
-    "role.missing",
-    "policy.deprecated",
-    "resource.public",
-    "resource.confused_deputy",
-    "resource.url_public",
-    "resource.cross_account",
-];
 
 /// Where a fix's change goes.
 pub const TARGETS: &[&str] = &[

@@ -2,11 +2,41 @@
 //! what the test suite requires to be empty.
 
 use super::vars::{FACTS, PLACEHOLDERS, placeholders_in};
-use super::{CHECK_IDS, NodeKind, TARGETS, Tree};
+use super::{NodeKind, TARGETS, Tree};
 use crate::i18n::{Lang, Text, TextList};
 use crate::recognize::Category;
 use std::collections::{HashMap, HashSet};
 use std::fmt;
+
+/// The values a `check` finding's fix is filled with (`checks::report::vars_for` and the
+/// finding's facts): a node the check → fix map leads to may use only these in its words.
+pub const CHECK_VARS: &[&str] = &[
+    "function_arn",
+    "function_name",
+    "partition",
+    "region",
+    "account_id",
+    "source_account",
+    "principal_account",
+    "role_arn",
+    "target_role_arn",
+    "role_name",
+    "principal_name",
+    "principal_entity",
+    "principal_iam_arn",
+    "boundary_policy_arn",
+    "kms_key_arn",
+    "log_group_arn",
+    "queue_arn",
+    "queue_url",
+    "stream_arn",
+    "resource",
+    "action",
+    "policy_arn",
+    "policy_id",
+    "inline_policy_name",
+    "service_principal",
+];
 
 /// One thing wrong with the tree, with where it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -150,11 +180,6 @@ impl Tree {
                     {
                         c.add(place, format!("unknown fact {f}"));
                     }
-                    if let Some(ch) = &n.check
-                        && !CHECK_IDS.contains(&ch.as_str())
-                    {
-                        c.add(place, format!("unknown check id {ch}"));
-                    }
                 }
                 NodeKind::Fix => {
                     if !n.answers.is_empty() {
@@ -220,8 +245,69 @@ impl Tree {
             c.text(&format!("followup {k}.title"), &f.title);
             c.list(&format!("followup {k}.items"), &f.items);
         }
+        self.check_fix_defects(&mut c);
         self.graph_defects(&mut c);
         c.0
+    }
+
+    /// The check → fix map: each rule leads to a fix node whose words (title, body, read
+    /// commands) use only values a check's evidence fills; every check with a fix has a rule
+    /// that applies in any situation; an explicit deny's rule never leads to an Allow.
+    fn check_fix_defects(&self, c: &mut Collector) {
+        for (i, r) in self.index.check_fixes.iter().enumerate() {
+            let place = format!("index.check_fixes[{i}]");
+            let Some(n) = self.node(&r.node) else {
+                c.add(place, format!("leads to missing node {}", r.node));
+                continue;
+            };
+            if n.kind != NodeKind::Fix {
+                c.add(&place, format!("{} is not a fix node", r.node));
+            }
+            let mut words: Vec<String> = Vec::new();
+            for l in Lang::ALL {
+                words.push(n.title.get(l).to_string());
+                words.push(n.body.get(l).to_string());
+            }
+            words.extend(n.fix.iter().flat_map(|f| f.read.iter().cloned()));
+            for w in &words {
+                for p in placeholders_in(w) {
+                    if !CHECK_VARS.contains(&p) {
+                        c.add(
+                            &place,
+                            format!(
+                                "{} uses {{{{{p}}}}}, which no check's evidence fills",
+                                r.node
+                            ),
+                        );
+                    }
+                }
+            }
+            if r.when.contains(&super::Situation::ExplicitDeny)
+                && n.fix
+                    .as_ref()
+                    .and_then(|f| f.policy.as_ref())
+                    .is_some_and(has_allow)
+            {
+                c.add(
+                    &place,
+                    format!("an explicit deny leads to an Allow in {}", r.node),
+                );
+            }
+        }
+        for id in crate::checks::CheckId::ALL {
+            let words_only = matches!(
+                id,
+                crate::checks::CheckId::ResourcePublic
+                    | crate::checks::CheckId::ResourceUrlPublic
+                    | crate::checks::CheckId::ResourceCrossAccount
+            );
+            if !words_only && self.index.fix_for_check(id, &[]).is_none() {
+                c.add(
+                    "index.check_fixes",
+                    format!("no rule for {id} in every situation"),
+                );
+            }
+        }
     }
 
     /// Reachability from the root, cycles, and the explicit-deny rule.
@@ -428,5 +514,56 @@ mod tests {
         let p = problems(&t);
         assert!(p.iter().any(|s| s.contains("likely answer zz")), "{p:?}");
         assert!(p.iter().any(|s| s.contains("`when` value purple")), "{p:?}");
+    }
+
+    fn with_index(extra: &str, nodes: &str) -> Result<Tree, super::super::TreeError> {
+        let index = format!(r#"{{"root": "start", "entries": {{}}, "followups": {{}}{extra}}}"#);
+        Tree::parse([
+            ("index.json".to_string(), index),
+            ("n.json".to_string(), format!(r#"{{"nodes": [{nodes}]}}"#)),
+        ])
+    }
+
+    #[test]
+    fn the_check_fix_map_is_validated() {
+        let nodes = [
+            q("start", "good", "odd"),
+            fix("good", ""),
+            r#"{"id": "odd", "kind": "fix", "title": {"en": "{{source_arn}}", "ja": "x", "zh-TW": "x"}, "body": {"en": "x", "ja": "x", "zh-TW": "x"}, "fix": {"target": "identity"}}"#.to_string(),
+        ]
+        .join(",");
+        let t = with_index(
+            r#", "check_fixes": [{"checks": ["role.logs"], "node": "good"},
+                {"checks": ["role.vpc"], "node": "odd"},
+                {"checks": ["role.kms"], "when": ["boundary_blocks"], "node": "gone"}]"#,
+            &nodes,
+        )
+        .expect("parses");
+        let p = problems(&t);
+        assert!(
+            p.iter().any(|s| s.contains("leads to missing node gone")),
+            "{p:?}"
+        );
+        assert!(
+            p.iter().any(|s| s.contains("odd uses {{source_arn}}")),
+            "{p:?}"
+        );
+        assert!(
+            p.iter()
+                .any(|s| s.contains("no rule for role.kms in every situation")),
+            "{p:?}"
+        );
+        assert!(!p.iter().any(|s| s.contains("role.logs in every")), "{p:?}");
+        assert_eq!(
+            t.index.fix_for_check(crate::checks::CheckId::RoleLogs, &[]),
+            Some("good")
+        );
+        // An unknown check id or situation does not load at all.
+        for bad in [
+            r#", "check_fixes": [{"checks": ["role.nope"], "node": "good"}]"#,
+            r#", "check_fixes": [{"when": ["sometimes"], "node": "good"}]"#,
+        ] {
+            assert!(with_index(bad, &nodes).is_err(), "{bad}");
+        }
     }
 }

@@ -103,6 +103,7 @@ pub const PLACEHOLDERS: &[&str] = &[
     "policy_id",
     "queue_url",
     "inline_policy_name",
+    "context_entries",
 ];
 
 /// The names inside `{{...}}` in `s`, in order.

@@ -5,6 +5,7 @@
 
 use super::vars::Facts;
 use super::{Node, NodeKind, Tree};
+use crate::checks::CheckId;
 use std::collections::HashSet;
 use thiserror::Error;
 
@@ -22,14 +23,14 @@ pub struct CheckResult {
 pub trait Evidence {
     /// The result of check `id`, or `None` when this source cannot tell (no data, or the read
     /// was denied).
-    fn check(&self, id: &str) -> Option<CheckResult>;
+    fn check(&self, id: CheckId) -> Option<CheckResult>;
 }
 
 /// No evidence at all: every check-backed question is asked (or assumed).
 pub struct NoEvidence;
 
 impl Evidence for NoEvidence {
-    fn check(&self, _id: &str) -> Option<CheckResult> {
+    fn check(&self, _id: CheckId) -> Option<CheckResult> {
         None
     }
 }
@@ -37,18 +38,18 @@ impl Evidence for NoEvidence {
 /// Evidence given as a fixed list of check results: for tests, and for answers a person
 /// already knows ("the role exists").
 #[derive(Debug, Clone, Default)]
-pub struct FixedEvidence(pub Vec<(String, CheckResult)>);
+pub struct FixedEvidence(pub Vec<(CheckId, CheckResult)>);
 
 impl FixedEvidence {
     /// Results with one evidence line each: `"<id>: fails"` or `"<id>: passes"`.
-    pub fn of(results: &[(&str, bool)]) -> FixedEvidence {
+    pub fn of(results: &[(CheckId, bool)]) -> FixedEvidence {
         FixedEvidence(
             results
                 .iter()
                 .map(|(id, failed)| {
                     let word = if *failed { "fails" } else { "passes" };
                     (
-                        id.to_string(),
+                        *id,
                         CheckResult {
                             failed: *failed,
                             evidence: vec![format!("{id}: {word}")],
@@ -61,8 +62,11 @@ impl FixedEvidence {
 }
 
 impl Evidence for FixedEvidence {
-    fn check(&self, id: &str) -> Option<CheckResult> {
-        self.0.iter().find(|(i, _)| i == id).map(|(_, r)| r.clone())
+    fn check(&self, id: CheckId) -> Option<CheckResult> {
+        self.0
+            .iter()
+            .find(|(i, _)| *i == id)
+            .map(|(_, r)| r.clone())
     }
 }
 
@@ -72,7 +76,7 @@ pub enum How {
     /// From a fact of the pasted message.
     Fact { name: String, value: String },
     /// From a check over evidence.
-    Check { id: String, evidence: Vec<String> },
+    Check { id: CheckId, evidence: Vec<String> },
     /// A person chose it.
     Person,
     /// Nobody could tell; the likely answer was taken.
@@ -164,7 +168,7 @@ impl<'t> Walk<'t> {
                 },
             ));
         }
-        if let Some(id) = &node.check
+        if let Some(id) = node.check
             && let Some(r) = evidence.check(id)
         {
             let want = if r.failed { "fail" } else { "pass" };
@@ -176,7 +180,7 @@ impl<'t> Walk<'t> {
                 return Some((
                     a.id.clone(),
                     How::Check {
-                        id: id.clone(),
+                        id,
                         evidence: r.evidence,
                     },
                 ));
@@ -313,14 +317,14 @@ mod tests {
         let mut w = Walk::new(&t, "start").expect("start");
         w.advance(
             &facts("implicit"),
-            &FixedEvidence::of(&[("role.trust", false)]),
+            &FixedEvidence::of(&[(CheckId::RoleTrust, false)]),
         );
         assert!(w.at_fix());
         assert_eq!(w.current().id, "other-fix");
         assert_eq!(
             w.path()[1].how,
             How::Check {
-                id: "role.trust".into(),
+                id: CheckId::RoleTrust,
                 evidence: vec!["role.trust: passes".into()]
             }
         );

@@ -1246,7 +1246,7 @@ impl App {
                 (
                     FixDoc::from_check(tree, f, lang),
                     crate::checks::report::markdown(&one, lang),
-                    format!("{}-{}", i.name, f.outcome.id.replace('.', "-")),
+                    format!("{}-{}", i.name, f.outcome.id.as_str().replace('.', "-")),
                 )
             }
             (None, Some(c)) => (

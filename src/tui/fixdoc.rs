@@ -203,9 +203,22 @@ impl FixDoc {
         {
             b.label = tui("fix.merged_trust", lang).to_string();
         }
+        // Where the change goes: the documents the changes edit, when there are changes.
+        let mut targets: Vec<&str> = Vec::new();
+        for c in &f.fix.changes {
+            let t = crate::fix::render::target_name(c.target, lang);
+            if !targets.contains(&t) {
+                targets.push(t);
+            }
+        }
+        let target = if targets.is_empty() {
+            ui(target, lang).to_string()
+        } else {
+            targets.join(", ")
+        };
         FixDoc {
             title: f.fix.title.clone(),
-            target: ui(target, lang).to_string(),
+            target,
             explanation: f.fix.explanation.clone(),
             evidence: f
                 .outcome

@@ -1202,7 +1202,11 @@ fn tab_lines(
                 out.push(Line::raw(""));
                 out.extend(hang(
                     &format!("{}: ", ui("check.passed", l)),
-                    &r.passed.join(", "),
+                    &r.passed
+                        .iter()
+                        .map(|c| c.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
                     w,
                     th.good(),
                 ));
