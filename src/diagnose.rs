@@ -8,7 +8,7 @@ use crate::policy::{ContextValue, PolicySet, Request};
 use crate::recognize::{DenyKind, Finding};
 use crate::tree::vars::{Facts, Vars};
 use crate::tree::walk::{Evidence, How, Step, Walk};
-use crate::tree::{Node, Tree};
+use crate::tree::{FixTarget, Node, Tree};
 
 /// What the tool concluded about one finding.
 #[derive(Debug, Clone)]
@@ -237,29 +237,30 @@ impl<'t> Diagnosis<'t> {
             return vec![];
         };
         let v = |k: &str| self.vars.get(k).map(str::to_string);
-        let (target, arn) = match f.target.as_str() {
-            "identity" => (
+        let (target, arn) = match f.target {
+            FixTarget::Identity => (
                 Target::Identity,
                 v("principal_iam_arn").or_else(|| v("role_arn")),
             ),
-            "boundary" => (Target::Boundary, v("boundary_policy_arn")),
-            "trust" => (
+            FixTarget::Boundary => (Target::Boundary, v("boundary_policy_arn")),
+            FixTarget::Trust => (
                 Target::Trust,
                 v("target_role_arn").or_else(|| v("role_arn")),
             ),
-            "resource" => (
+            FixTarget::Resource => (
                 Target::Resource,
                 v("function_arn").or_else(|| self.finding.resource.clone()),
             ),
-            "key_policy" => (Target::Key, v("kms_key_arn")),
-            "repository_policy" | "layer_policy" | "bucket_policy" | "queue_policy" => {
-                (Target::Resource, self.finding.resource.clone())
-            }
-            "session" => (Target::Session, None),
-            "scp" => (Target::Scp, self.finding.policy_arn.clone()),
-            "rcp" => (Target::Rcp, self.finding.policy_arn.clone()),
-            "vpce" => (Target::Vpce, None),
-            _ => return vec![],
+            FixTarget::KeyPolicy => (Target::Key, v("kms_key_arn")),
+            FixTarget::RepositoryPolicy
+            | FixTarget::LayerPolicy
+            | FixTarget::BucketPolicy
+            | FixTarget::QueuePolicy => (Target::Resource, self.finding.resource.clone()),
+            FixTarget::Session => (Target::Session, None),
+            FixTarget::Scp => (Target::Scp, self.finding.policy_arn.clone()),
+            FixTarget::Rcp => (Target::Rcp, self.finding.policy_arn.clone()),
+            FixTarget::Vpce => (Target::Vpce, None),
+            FixTarget::None => return vec![],
         };
         let commands = self.change_commands();
         let mut c = Change::new(target, arn, ChangeKind::Add);

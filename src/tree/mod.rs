@@ -61,7 +61,7 @@ pub struct Answer {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Fix {
-    pub target: String,
+    pub target: FixTarget,
     #[serde(default)]
     pub policy: Option<serde_json::Value>,
     #[serde(default)]
@@ -356,23 +356,54 @@ impl Tree {
     }
 }
 
-/// Where a fix's change goes.
-pub const TARGETS: &[&str] = &[
-    "identity",
-    "resource",
-    "trust",
-    "boundary",
-    "session",
-    "scp",
-    "rcp",
-    "vpce",
-    "key_policy",
-    "repository_policy",
-    "layer_policy",
-    "bucket_policy",
-    "queue_policy",
-    "none",
-];
+/// Where a tree fix's change goes (a serde enum: an unknown target fails when the node is
+/// parsed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FixTarget {
+    Identity,
+    Resource,
+    Trust,
+    Boundary,
+    Session,
+    Scp,
+    Rcp,
+    Vpce,
+    KeyPolicy,
+    RepositoryPolicy,
+    LayerPolicy,
+    BucketPolicy,
+    QueuePolicy,
+    None,
+}
+
+impl FixTarget {
+    /// The name as the tree files write it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FixTarget::Identity => "identity",
+            FixTarget::Resource => "resource",
+            FixTarget::Trust => "trust",
+            FixTarget::Boundary => "boundary",
+            FixTarget::Session => "session",
+            FixTarget::Scp => "scp",
+            FixTarget::Rcp => "rcp",
+            FixTarget::Vpce => "vpce",
+            FixTarget::KeyPolicy => "key_policy",
+            FixTarget::RepositoryPolicy => "repository_policy",
+            FixTarget::LayerPolicy => "layer_policy",
+            FixTarget::BucketPolicy => "bucket_policy",
+            FixTarget::QueuePolicy => "queue_policy",
+            FixTarget::None => "none",
+        }
+    }
+}
+
+impl std::fmt::Display for FixTarget {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -496,6 +496,11 @@ impl Vars {
                 }
                 _ => {}
             }
+        } else {
+            // Unknown caller: the commands still have to be commands. Most callers that reach
+            // Lambda are roles (pipelines, SSO sessions, functions); the name stays
+            // `<PRINCIPAL_NAME>`, so the fix is still marked incomplete.
+            v.set("principal_entity", "role");
         }
 
         // The function and its execution role.
