@@ -233,11 +233,35 @@ impl<'t> Diagnosis<'t> {
         let Some(f) = self.fix_node().fix.as_ref() else {
             return vec![];
         };
+        // An explicit deny is fixed by narrowing the Deny where it is, in a document the message
+        // does not hold: the node's policy is an example, not a change to apply.
+        if self.explicit() {
+            return vec![];
+        }
         let Some(policy) = self.policy() else {
             return vec![];
         };
+        let Some((target, arn)) = self.target_of(f.target) else {
+            return vec![];
+        };
+        let commands = self.change_commands();
+        let mut c = Change::new(target, arn, ChangeKind::Add);
+        if target == Target::Identity {
+            c.policy_name = commands.iter().find_map(|cmd| {
+                let mut words = cmd.split_whitespace();
+                words.find(|w| *w == "--policy-name")?;
+                words.next().map(str::to_string)
+            });
+        }
+        c.file = files_in(&commands).into_iter().next();
+        c.policy = Some(policy);
+        vec![c]
+    }
+
+    /// The document a tree fix target names, with the ARN the message gives for it.
+    fn target_of(&self, t: FixTarget) -> Option<(Target, Option<String>)> {
         let v = |k: &str| self.vars.get(k).map(str::to_string);
-        let (target, arn) = match f.target {
+        Some(match t {
             FixTarget::Identity => (
                 Target::Identity,
                 v("principal_iam_arn").or_else(|| v("role_arn")),
@@ -260,20 +284,8 @@ impl<'t> Diagnosis<'t> {
             FixTarget::Scp => (Target::Scp, self.finding.policy_arn.clone()),
             FixTarget::Rcp => (Target::Rcp, self.finding.policy_arn.clone()),
             FixTarget::Vpce => (Target::Vpce, None),
-            FixTarget::None => return vec![],
-        };
-        let commands = self.change_commands();
-        let mut c = Change::new(target, arn, ChangeKind::Add);
-        if target == Target::Identity {
-            c.policy_name = commands.iter().find_map(|cmd| {
-                let mut words = cmd.split_whitespace();
-                words.find(|w| *w == "--policy-name")?;
-                words.next().map(str::to_string)
-            });
-        }
-        c.file = files_in(&commands).into_iter().next();
-        c.policy = Some(policy);
-        vec![c]
+            FixTarget::None => return None,
+        })
     }
 
     /// The request the message describes, with the context keys such a request carries
@@ -324,6 +336,16 @@ impl<'t> Diagnosis<'t> {
 
     /// Whether the fix's statements allow the request the message describes.
     pub fn verified(&self) -> Verified {
+        if self.explicit() {
+            // The Deny is fixed where it is; the message alone does not hold that policy.
+            let target = self
+                .fix_node()
+                .fix
+                .as_ref()
+                .and_then(|f| self.target_of(f.target))
+                .map_or(Target::None, |(t, _)| t);
+            return Verified::not_proven(Reason::NotHeld { target });
+        }
         let changes = self.changes();
         let Some(c) = changes.first() else {
             return Verified::not_applicable(Reason::NeedsDecision);
@@ -334,10 +356,6 @@ impl<'t> Diagnosis<'t> {
             return Verified::not_proven(Reason::Unknown {
                 placeholders: holes,
             });
-        }
-        if self.explicit() {
-            // The Deny is fixed where it is; the message alone does not hold that policy.
-            return Verified::not_proven(Reason::NotHeld { target: c.target });
         }
         let Some(mut req) = self.request() else {
             return Verified::not_proven(Reason::Unknown {

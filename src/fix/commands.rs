@@ -133,3 +133,104 @@ fn add_permission(s: &Value, function: &str) -> String {
     }
     cmd
 }
+
+/// The first function-policy statement to add that `add-permission` cannot write exactly as
+/// planned (`Some(its Sid)`), or `None` when every one can: one action, one principal, the
+/// function itself as the resource, and only the conditions add-permission has flags for.
+pub fn inexpressible(changes: &[Change], function_arn: &str) -> Option<Option<String>> {
+    let single = |v: &Value| match v {
+        Value::String(_) => true,
+        Value::Array(a) => a.len() == 1 && a[0].is_string(),
+        _ => false,
+    };
+    for c in changes {
+        if c.target != Target::Resource || c.change == ChangeKind::Remove {
+            continue;
+        }
+        for s in c.policy.iter().flat_map(super::statements) {
+            let sid = s["Sid"].as_str().map(str::to_string);
+            let principal_ok = match &s["Principal"] {
+                Value::String(p) => p == "*",
+                Value::Object(o) => o.len() == 1 && o.values().all(single),
+                _ => false,
+            };
+            let resource_ok = match &s["Resource"] {
+                Value::Null => true,
+                Value::String(r) => r == function_arn,
+                _ => false,
+            };
+            let conditions_ok = match &s["Condition"] {
+                Value::Null => true,
+                Value::Object(ops) => ops.values().all(|block| {
+                    block.as_object().is_some_and(|keys| {
+                        keys.iter().all(|(k, v)| {
+                            single(v)
+                                && matches!(
+                                    k.to_ascii_lowercase().as_str(),
+                                    "aws:sourcearn"
+                                        | "aws:sourceaccount"
+                                        | "aws:principalorgid"
+                                        | "lambda:functionurlauthtype"
+                                        | "lambda:eventsourcetoken"
+                                )
+                        })
+                    })
+                }),
+                _ => false,
+            };
+            let ok = sid.is_some()
+                && s["Effect"] == "Allow"
+                && single(&s["Action"])
+                && principal_ok
+                && resource_ok
+                && conditions_ok
+                && ["NotPrincipal", "NotAction", "NotResource"]
+                    .iter()
+                    .all(|k| s.get(*k).is_none());
+            if !ok {
+                return Some(sid);
+            }
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    const F: &str = "arn:aws:lambda:us-east-1:123456789012:function:f";
+
+    fn add(statement: Value) -> Vec<Change> {
+        let mut c = Change::new(Target::Resource, Some(F.into()), ChangeKind::Add);
+        c.policy = Some(json!({"Version": "2012-10-17", "Statement": [statement]}));
+        vec![c]
+    }
+
+    #[test]
+    fn add_permission_writes_only_what_it_has_flags_for() {
+        let ok = json!({"Sid": "sns", "Effect": "Allow", "Principal": {"Service": "sns.amazonaws.com"},
+            "Action": "lambda:InvokeFunction", "Resource": F,
+            "Condition": {"StringEquals": {"AWS:SourceAccount": "123456789012"},
+                          "ArnLike": {"AWS:SourceArn": "arn:aws:sns:us-east-1:123456789012:t"}}});
+        assert_eq!(inexpressible(&add(ok.clone()), F), None);
+        assert_eq!(
+            commands(&add(ok), "f", "arn:aws:iam::123456789012:role/r"),
+            [
+                "aws lambda add-permission --function-name f --statement-id sns --action lambda:InvokeFunction --principal sns.amazonaws.com --source-account 123456789012 --source-arn arn:aws:sns:us-east-1:123456789012:t"
+            ]
+        );
+        for bad in [
+            json!({"Sid": "two", "Effect": "Allow", "Principal": "*",
+                   "Action": ["lambda:InvokeFunction", "lambda:GetFunction"], "Resource": F}),
+            json!({"Sid": "cond", "Effect": "Allow", "Principal": "*", "Action": "lambda:InvokeFunction",
+                   "Resource": F, "Condition": {"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}}}),
+            json!({"Sid": "both", "Effect": "Allow", "Action": "lambda:InvokeFunction", "Resource": F,
+                   "Principal": {"AWS": "arn:aws:iam::1:root", "Service": "s3.amazonaws.com"}}),
+            json!({"Effect": "Allow", "Principal": "*", "Action": "lambda:InvokeFunction"}),
+        ] {
+            assert!(inexpressible(&add(bad.clone()), F).is_some(), "{bad}");
+        }
+    }
+}

@@ -126,6 +126,15 @@ pub enum Reason {
     KeyPolicyNotRead,
     /// The Deny is in an AWS managed policy, which cannot be edited.
     AwsManagedDeny { policy: String },
+    /// The boundary is an AWS managed policy, which cannot get a new version.
+    AwsManagedBoundary { policy: String },
+    /// The Deny guards more than this request (a wildcard action, a condition): narrowing it
+    /// is its owner's decision.
+    WideDeny { sid: Option<String> },
+    /// A function-policy statement that `add-permission` cannot express.
+    NotExpressible { sid: Option<String> },
+    /// A change does not fit the documents held (another target, an unknown policy).
+    Inapplicable { error: String },
     /// A document the change edits is not held.
     NotHeld { target: Target },
     /// A statement to remove or scope has no Sid, so no command can name it.

@@ -8,7 +8,6 @@
 use super::{Change, ChangeKind, Reason, Setting, Target, new_document, statements_mut};
 use crate::checks::{Answer, CheckId, Fact, KeyPolicyGap, Outcome, Severity, Subject};
 use crate::evidence::{FunctionEvidence, Read};
-use crate::policy::matching::action_matches;
 use crate::policy::{Decision, Layer};
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
@@ -275,12 +274,13 @@ impl Planner {
                         }
                     }
                 };
-                narrow_deny(doc, st.index, action).ok_or(Reason::DenyNotLocated)
+                narrow_deny(doc, st.index, action)
             }
             (Subject::Trust, _) => {
-                let doc = self.trust()?;
-                statements_mut(doc).push(json!({
-                    "Sid": "LambdaDoctorTrustLambda",
+                let stmts = statements_mut(self.trust()?);
+                let sid = unique_sid(stmts, "LambdaDoctorTrustLambda");
+                stmts.push(json!({
+                    "Sid": sid,
                     "Effect": "Allow",
                     "Principal": {"Service": "lambda.amazonaws.com"},
                     "Action": "sts:AssumeRole",
@@ -294,8 +294,10 @@ impl Planner {
                 }
                 Some(Layer::Resource) if *subject == Subject::Key => {
                     let role = self.work.config.role.clone();
-                    statements_mut(self.key()?).push(json!({
-                        "Sid": "LambdaDoctorRoleDecrypt",
+                    let stmts = statements_mut(self.key()?);
+                    let sid = unique_sid(stmts, "LambdaDoctorRoleDecrypt");
+                    stmts.push(json!({
+                        "Sid": sid,
                         "Effect": "Allow",
                         "Principal": {"AWS": role},
                         "Action": action,
@@ -353,7 +355,16 @@ impl Planner {
     }
 
     fn boundary(&mut self) -> Result<&mut Value, Reason> {
-        match &mut self.role()?.boundary {
+        let role = self.role()?;
+        if let Some(arn) = role
+            .boundary_arn
+            .as_deref()
+            .filter(|a| a.contains(":iam::aws:policy/"))
+        {
+            // An AWS managed boundary cannot get a new version: another boundary is needed.
+            return Err(Reason::AwsManagedBoundary { policy: arn.into() });
+        }
+        match &mut role.boundary {
             Some(Read::Ok { value }) => Ok(value),
             _ => Err(Reason::NotHeld {
                 target: Target::Boundary,
@@ -451,15 +462,7 @@ fn add_allow(doc: &mut Value, sid: &str, action: &str, resource: &str) {
             s["Action"] = Value::Array(list);
         }
         None => {
-            let n = stmts
-                .iter()
-                .filter(|s| s["Sid"].as_str().is_some_and(|x| x.starts_with(sid)))
-                .count();
-            let sid = if n == 0 {
-                sid.to_string()
-            } else {
-                format!("{sid}{}", n + 1)
-            };
+            let sid = unique_sid(stmts, sid);
             stmts.push(json!({
                 "Sid": sid,
                 "Effect": "Allow",
@@ -470,15 +473,55 @@ fn add_allow(doc: &mut Value, sid: &str, action: &str, resource: &str) {
     }
 }
 
-/// Narrows the Deny at `index` so it no longer covers `action`: the action patterns that
-/// match it are taken out (the statement goes when none is left); a `NotAction` Deny gets the
-/// action added to its exceptions. `None` when there is no such statement.
-fn narrow_deny(doc: &mut Value, index: usize, action: &str) -> Option<()> {
-    let stmts = statements_mut(doc);
-    let s = stmts.get_mut(index)?;
-    if s["Effect"] != "Deny" {
-        return None;
+/// `base`, or `base2`, `base3`... — the first Sid no statement of `stmts` uses.
+fn unique_sid(stmts: &[Value], base: &str) -> String {
+    let taken = |sid: &str| stmts.iter().any(|s| s["Sid"].as_str() == Some(sid));
+    if !taken(base) {
+        return base.to_string();
     }
+    (2..)
+        .map(|n| format!("{base}{n}"))
+        .find(|s| !taken(s))
+        .expect("an unused Sid exists")
+}
+
+/// Narrows the Deny at `index` so it no longer covers `action`: the action, named exactly
+/// (case-insensitively), is taken out of its list (the statement goes when nothing is left);
+/// a `NotAction` Deny gets the action added to its exceptions. A Deny that covers the action
+/// through a wildcard, or only under a condition, guards more than this request: narrowing it
+/// is its owner's decision (`Err(WideDeny)`). `Err(DenyNotLocated)` when there is no such
+/// Deny.
+fn narrow_deny(doc: &mut Value, index: usize, action: &str) -> Result<(), Reason> {
+    // Look before editing: a failed narrowing leaves the document exactly as it was.
+    {
+        let all = super::statements(doc);
+        let s = all.get(index).ok_or(Reason::DenyNotLocated)?;
+        if s["Effect"] != "Deny" {
+            return Err(Reason::DenyNotLocated);
+        }
+        let wide = s
+            .get("Condition")
+            .is_some_and(|c| c.as_object().is_some_and(|o| !o.is_empty()))
+            || match s.get("Action") {
+                Some(a) => {
+                    let list: Vec<&Value> = match a {
+                        Value::Array(v) => v.iter().collect(),
+                        one => vec![one],
+                    };
+                    !list
+                        .iter()
+                        .any(|p| p.as_str().is_some_and(|p| p.eq_ignore_ascii_case(action)))
+                }
+                None => s.get("NotAction").is_none(),
+            };
+        if wide {
+            return Err(Reason::WideDeny {
+                sid: s["Sid"].as_str().map(str::to_string),
+            });
+        }
+    }
+    let stmts = statements_mut(doc);
+    let s = &mut stmts[index];
     if let Some(a) = s.get_mut("Action") {
         let list: Vec<Value> = match a.take() {
             Value::Array(v) => v,
@@ -486,30 +529,47 @@ fn narrow_deny(doc: &mut Value, index: usize, action: &str) -> Option<()> {
         };
         let keep: Vec<Value> = list
             .into_iter()
-            .filter(|p| !p.as_str().is_some_and(|p| action_matches(p, action)))
+            .filter(|p| !p.as_str().is_some_and(|p| p.eq_ignore_ascii_case(action)))
             .collect();
         if keep.is_empty() {
             stmts.remove(index);
         } else {
             s["Action"] = Value::Array(keep);
         }
-        return Some(());
-    }
-    if let Some(na) = s.get_mut("NotAction") {
+    } else if let Some(na) = s.get_mut("NotAction") {
         let mut list: Vec<Value> = match na.take() {
             Value::Array(v) => v,
             one => vec![one],
         };
         list.push(Value::String(action.into()));
         *na = Value::Array(list);
-        return Some(());
     }
-    None
+    Ok(())
 }
 
 /// The changes that turn `before` into `after`, one per document (resource policies: one
 /// removal and one addition, as Lambda edits its function policy statement by statement).
 pub fn diff(before: &FunctionEvidence, after: &FunctionEvidence) -> Vec<Change> {
+    let mut out = diff_documents(before, after);
+    // Each document its own file, even when two policies share a name.
+    let mut used: Vec<String> = Vec::new();
+    for c in &mut out {
+        if let Some(f) = c.file.take() {
+            let stem = f.trim_end_matches(".json").to_string();
+            let mut name = f;
+            let mut n = 2;
+            while used.contains(&name) {
+                name = format!("{stem}-{n}.json");
+                n += 1;
+            }
+            used.push(name.clone());
+            c.file = Some(name);
+        }
+    }
+    out
+}
+
+fn diff_documents(before: &FunctionEvidence, after: &FunctionEvidence) -> Vec<Change> {
     let mut out = Vec::new();
     if let (Read::Ok { value: b }, Read::Ok { value: a }) = (&before.role, &after.role) {
         let role_arn = Some(b.arn.clone());
@@ -676,7 +736,26 @@ mod tests {
             json!(["s3:*", "logs:PutLogEvents"])
         );
         let mut allow = json!({"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]});
-        assert_eq!(narrow_deny(&mut allow, 0, "x:Y"), None);
+        assert_eq!(
+            narrow_deny(&mut allow, 0, "x:Y"),
+            Err(Reason::DenyNotLocated)
+        );
+        // A wildcard or conditional Deny guards more than the request: left to its owner,
+        // and the document is untouched.
+        for wide in [
+            json!({"Statement": {"Sid": "NoLogs", "Effect": "Deny", "Action": "logs:*", "Resource": "*"}}),
+            json!({"Statement": {"Sid": "NoLogs", "Effect": "Deny", "Action": "logs:PutLogEvents",
+                "Resource": "*", "Condition": {"StringNotEquals": {"aws:RequestedRegion": "eu-west-1"}}}}),
+        ] {
+            let mut doc = wide.clone();
+            assert_eq!(
+                narrow_deny(&mut doc, 0, "logs:PutLogEvents"),
+                Err(Reason::WideDeny {
+                    sid: Some("NoLogs".into())
+                })
+            );
+            assert_eq!(doc, wide);
+        }
     }
 
     #[test]
@@ -795,5 +874,36 @@ mod proof_tests {
         );
         let v = crate::fix::prove(ev, &[CheckId::RoleEventSource], &f.fix.changes, None, false);
         assert_eq!(v.status, Status::Proven);
+    }
+
+    #[test]
+    fn an_aws_managed_boundary_is_not_edited() {
+        let demo = Snapshot::demo();
+        let mut ev = demo.function("legacy-admin", "demo").expect("fn").clone();
+        let Read::Ok { value: role } = &mut ev.role else {
+            panic!("role")
+        };
+        role.boundary_arn = Some("arn:aws:iam::aws:policy/PowerUserAccess".into());
+        let r = report(&ev);
+        let logs = r
+            .findings
+            .iter()
+            .find(|f| f.outcome.id == CheckId::RoleLogs)
+            .expect("a role.logs finding");
+        assert_eq!(
+            logs.fix.verified.reason,
+            Reason::AwsManagedBoundary {
+                policy: "arn:aws:iam::aws:policy/PowerUserAccess".into()
+            }
+        );
+        assert!(
+            !logs
+                .fix
+                .changes
+                .iter()
+                .any(|c| c.target == crate::fix::Target::Boundary),
+            "{:?}",
+            logs.fix.changes
+        );
     }
 }

@@ -18,13 +18,17 @@ pub fn prove(
     if let Some(r) = stuck {
         return Verified::not_proven(r.clone());
     }
+    // The commands must make the change that is proven.
+    if let Some(sid) = super::commands::inexpressible(changes, &ev.config.arn) {
+        return Verified::not_proven(Reason::NotExpressible { sid });
+    }
     let after = match apply(ev, changes) {
         Ok(a) => a,
         Err(e) => {
             return Verified::not_proven(match e {
                 super::ApplyError::NotHeld(t) => Reason::NotHeld { target: t },
-                _ => Reason::StillFails {
-                    check: ids.first().copied().unwrap_or(CheckId::RoleMissing),
+                other => Reason::Inapplicable {
+                    error: other.to_string(),
                 },
             });
         }

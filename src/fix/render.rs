@@ -33,6 +33,21 @@ pub fn detail(r: &Reason, lang: Lang) -> String {
             ui("fix.reason.not_held", lang),
             &[("what", target_name(*target, lang))],
         ),
+        Reason::AwsManagedBoundary { policy } => fill(
+            ui("fix.reason.aws_managed_boundary", lang),
+            &[("policy", policy)],
+        ),
+        Reason::WideDeny { sid } => fill(
+            ui("fix.reason.wide_deny", lang),
+            &[("sid", sid.as_deref().unwrap_or("-"))],
+        ),
+        Reason::NotExpressible { sid } => fill(
+            ui("fix.reason.not_expressible", lang),
+            &[("sid", sid.as_deref().unwrap_or("-"))],
+        ),
+        Reason::Inapplicable { error } => {
+            fill(ui("fix.reason.inapplicable", lang), &[("error", error)])
+        }
         Reason::NoStatementId => ui("fix.reason.no_statement_id", lang).into(),
         Reason::StillFails { check } => fill(
             ui("fix.reason.still_fails", lang),

@@ -240,9 +240,16 @@ impl FixDoc {
 
     /// The combined fix of a `check` report ("fix everything").
     pub fn from_combined(r: &CheckReport, c: &Combined, lang: Lang) -> FixDoc {
+        let mut targets: Vec<&str> = Vec::new();
+        for ch in &c.changes {
+            let t = crate::fix::render::target_name(ch.target, lang);
+            if !targets.contains(&t) {
+                targets.push(t);
+            }
+        }
         FixDoc {
             title: ui("check.combined", lang).to_string(),
-            target: r.function_arn.clone(),
+            target: targets.join(", "),
             explanation: ui("check.combined_body", lang).to_string(),
             evidence: r
                 .findings
