@@ -290,13 +290,24 @@ fn explain(args: &ExplainArgs, global: &Global, lang: Lang) -> Result<i32, CliEr
     let truncated = found.truncated;
     let diagnoses: Vec<Diagnosis> = found
         .findings
+        .clone()
         .into_iter()
         .map(|f| Diagnosis::new(tree, f, &NoEvidence))
         .collect();
-    let out = match global.output {
-        Format::Json => report::json(&diagnoses, truncated, lang),
-        Format::Markdown => report::markdown(&diagnoses, truncated, lang),
-        Format::Text => report::text(&diagnoses, truncated, lang, style(global)),
+    let out = match (&found.authentication, global.output) {
+        (Some(code), f) => report::authentication(
+            code,
+            match f {
+                Format::Json => report::Output::Json,
+                Format::Markdown => report::Output::Markdown,
+                Format::Text => report::Output::Text,
+            },
+            lang,
+            style(global),
+        ),
+        (None, Format::Json) => report::json(&diagnoses, truncated, lang),
+        (None, Format::Markdown) => report::markdown(&diagnoses, truncated, lang),
+        (None, Format::Text) => report::text(&diagnoses, truncated, lang, style(global)),
     };
     print(&out);
     Ok(if diagnoses.is_empty() { 0 } else { 1 })
@@ -708,7 +719,13 @@ fn tree(args: &TreeArgs, lang: Lang) -> Result<i32, CliError> {
         }
     };
     if args.check {
-        let defects = tree.validate();
+        let mut defects: Vec<String> = tree.validate().iter().map(|d| d.to_string()).collect();
+        // The message catalogue is content too: checked with the tree.
+        defects.extend(
+            crate::recognize::catalogue::defects()
+                .into_iter()
+                .map(|d| format!("catalogue {d}")),
+        );
         if defects.is_empty() {
             let fixes = tree
                 .nodes()
@@ -721,6 +738,10 @@ fn tree(args: &TreeArgs, lang: Lang) -> Result<i32, CliError> {
                 fixes,
                 tree.index.symptoms.len(),
                 tree.index.entries.len()
+            ));
+            print(&format!(
+                "catalogue OK: {} messages, each with a source and a tested example\n",
+                crate::recognize::catalogue::entries().len()
             ));
             return Ok(0);
         }

@@ -200,6 +200,7 @@ pub const KEYS: &[&str] = &[
     "evidence_heading",
     "no_finding",
     "no_finding_hint",
+    "auth_failure_hint",
     "finding",
     "findings_count",
     "denied",

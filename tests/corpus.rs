@@ -20,6 +20,22 @@ fn sample() -> Vec<Value> {
     parse(&text)
 }
 
+/// 111 further real messages (`../shared/corpus/errors-more.jsonl`, mirrored).
+fn more() -> Vec<Value> {
+    let shared = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/corpus/errors-more.jsonl"
+    );
+    let local = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/errors-more.jsonl"
+    );
+    let text = std::fs::read_to_string(shared)
+        .or_else(|_| std::fs::read_to_string(local))
+        .expect("corpus file");
+    parse(&text)
+}
+
 /// Messages written separately from the sample, to check that the recognizer generalizes.
 fn heldout() -> Vec<Value> {
     parse(include_str!("fixtures/errors-heldout.jsonl"))
@@ -161,4 +177,93 @@ fn fields(corpus: Vec<Value>) {
     let rate = 1.0 - wrong.len() as f64 / checked as f64;
     eprintln!("fields right: {:.1}% of {checked}", rate * 100.0);
     assert!(rate >= 0.95, "field accuracy {rate:.3}");
+}
+
+/// Both real sets together (the sample and errors-more), scored as issue 12 measures them:
+/// detection, category and action over the positives, and no finding for any negative. The
+/// floors are today's results (detection 97.3 %, category 94.6 %, action 97.2 %), so the
+/// recognizer cannot slip back; the goal is 98 / 95 / 97.
+#[test]
+fn both_real_sets_are_detected_and_classified() {
+    let mut all = sample();
+    all.extend(more());
+    let mut detected = 0;
+    let mut positives = 0;
+    for case in &all {
+        if case["expected"]["category"] != "not_a_permission_problem" {
+            positives += 1;
+            if !recognize(case["text"].as_str().expect("text")).is_empty() {
+                detected += 1;
+            }
+        }
+    }
+    let s = score(all);
+    for f in &s.failures {
+        eprintln!("{f}");
+    }
+    let det = detected as f64 / positives as f64;
+    let cat = s.category_ok as f64 / s.positives as f64;
+    let act = s.action_ok as f64 / s.with_action as f64;
+    eprintln!(
+        "detection {detected}/{positives} ({:.1}%), category {}/{} ({:.1}%), action {}/{} ({:.1}%)",
+        det * 100.0,
+        s.category_ok,
+        s.positives,
+        cat * 100.0,
+        s.action_ok,
+        s.with_action,
+        act * 100.0
+    );
+    assert!(
+        !s.failures.iter().any(|f| f.contains("expected no finding")),
+        "a negative gave a finding"
+    );
+    assert!(det >= 0.973, "detection {det:.3}");
+    assert!(cat >= 0.946, "category {cat:.3}");
+    assert!(act >= 0.972, "action {act:.3}");
+}
+
+/// Messages that mention a token, a key, a permission or a role but are not a missing
+/// permission (authentication failures, file permissions, KMS ARN mistakes, EFS timeouts),
+/// each from a public source (`tests/fixtures/catalogue-negatives.jsonl`): no finding.
+#[test]
+fn sourced_negatives_give_no_finding() {
+    let cases = parse(include_str!("fixtures/catalogue-negatives.jsonl"));
+    assert!(cases.len() >= 40, "{}", cases.len());
+    let wrong: Vec<String> = cases
+        .iter()
+        .filter_map(|c| {
+            let f = recognize(c["text"].as_str().expect("text"));
+            (!f.is_empty()).then(|| format!("{}: {:?}", c["id"], f[0].category))
+        })
+        .collect();
+    assert!(wrong.is_empty(), "{wrong:#?}");
+}
+
+/// An authentication failure is not a finding, and `explain` says what it is instead.
+#[test]
+fn authentication_failures_are_named_not_diagnosed() {
+    for (text, code) in [
+        (
+            "An error occurred (ExpiredTokenException) when calling the ListFunctions operation: The security token included in the request is expired",
+            "ExpiredTokenException",
+        ),
+        (
+            "operation error Lambda: GetFunction, https response error StatusCode: 403, RequestID: 1, api error UnrecognizedClientException: The security token included in the request is invalid.",
+            "UnrecognizedClientException",
+        ),
+        (
+            "SignatureDoesNotMatch: The request signature we calculated does not match the signature you provided. (Service: AmazonS3; Status Code: 403)",
+            "SignatureDoesNotMatch",
+        ),
+    ] {
+        let r = lambda_doctor::recognize::recognize_all(text);
+        assert!(r.findings.is_empty(), "{text}: {:?}", r.findings);
+        assert_eq!(r.authentication.as_deref(), Some(code), "{text}");
+    }
+    // A denial next to a token word is still a denial.
+    let r = lambda_doctor::recognize::recognize_all(
+        "An error occurred (AccessDenied) when calling the GetObject operation: Access Denied (session token expired earlier)",
+    );
+    assert_eq!(r.findings.len(), 1);
 }

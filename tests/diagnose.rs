@@ -96,6 +96,11 @@ const CASES: &[(&str, Category, &[&str])] = &[
     ),
     (
         "AccessDenied: User: arn:aws:iam::123456789012:user/yyy is not authorized to perform: iam:CreateRole on resource: arn:aws:iam::123456789012:role/image-executor",
+        Category::IdentityNotAuthorized,
+        &["iam:CreateRole"],
+    ),
+    (
+        "An error occurred (ValidationException) when calling the PutRule operation: Provided role 'arn:aws:iam::123456789012:role/events-invoke' cannot be assumed by principal 'events.amazonaws.com'",
         Category::OtherPermission,
         &[],
     ),

@@ -196,7 +196,7 @@ const CASES: &[Case] = &[
     },
     Case {
         category: "other_permission",
-        message: "AccessDenied: User: arn:aws:iam::123456789012:user/dev is not authorized to perform: iam:CreateRole on resource: arn:aws:iam::123456789012:role/new-role",
+        message: "An error occurred (ValidationException) when calling the PutRule operation: Provided role 'arn:aws:iam::123456789012:role/events-invoke' cannot be assumed by principal 'events.amazonaws.com'",
         inspect: None,
         fix: "other-generic",
         checks: &[],

@@ -10,7 +10,7 @@ use super::principal::{Principal, PrincipalKind};
 use super::services::{is_eni_action, is_log_delivery_action, is_poll_action};
 
 /// Who made the denied call.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Caller {
     /// Code inside a Lambda function, with the execution role's credentials.
@@ -323,7 +323,10 @@ pub fn classify(action: Option<&str>, principal: Option<&Principal>, hints: Hint
     let Some(action) = action else {
         return match who {
             Caller::Function => Category::ExecutionRoleMissingPermission,
-            _ => Category::OtherPermission,
+            // Another service's own role (DESIGN.md: "none of the above").
+            Caller::Service => Category::OtherPermission,
+            // A person, a deploy or a pipeline lacks an allow for some call.
+            _ => Category::IdentityNotAuthorized,
         };
     };
     let a = action.to_ascii_lowercase();
@@ -334,7 +337,11 @@ pub fn classify(action: Option<&str>, principal: Option<&Principal>, hints: Hint
         "lambda:invokefunction" | "lambda:invokeasync" | "lambda:invoke" => {
             return Category::InvokePermission;
         }
-        "lambda:getlayerversion" => return Category::LayerAccess,
+        // Reading a layer (often another account's): its layer policy decides.
+        "lambda:getlayerversion"
+        | "lambda:getlayerversionbyarn"
+        | "lambda:listlayerversions"
+        | "lambda:getlayerversionpolicy" => return Category::LayerAccess,
         "ecr:batchgetimage" | "ecr:getdownloadurlforlayer" | "ecr:batchchecklayeravailability" => {
             return Category::EcrImageAccess;
         }
@@ -353,8 +360,15 @@ pub fn classify(action: Option<&str>, principal: Option<&Principal>, hints: Hint
     if is_log_delivery_action(&a) {
         return Category::CloudwatchLogs;
     }
+    // KMS denied to the function's own code (reading an encrypted object, publishing to an
+    // encrypted topic) is a permission its role lacks; the kms category is Lambda's own use of
+    // the function's key (environment variables), which Lambda's messages say.
     if prefix == "kms" {
-        return Category::Kms;
+        return if who == Caller::Function {
+            Category::ExecutionRoleMissingPermission
+        } else {
+            Category::Kms
+        };
     }
     if is_poll_action(&a) && !matches!(who, Caller::Person) {
         return Category::EventSourceMapping;
@@ -366,14 +380,22 @@ pub fn classify(action: Option<&str>, principal: Option<&Principal>, hints: Hint
             Category::IdentityNotAuthorized
         };
     }
+    // DESIGN.md: a person, deployer, pipeline or tool denied an API call of any service is
+    // identity_not_authorized; other_permission is for what is none of the categories (a
+    // service's own role).
+    // An anonymous caller has no identity to grant to: a resource policy decides.
+    if principal.is_some_and(|p| p.kind == PrincipalKind::Anonymous) {
+        return Category::OtherPermission;
+    }
     match who {
         Caller::Function => Category::ExecutionRoleMissingPermission,
-        Caller::Person | Caller::Deployer | Caller::Service => Category::OtherPermission,
-        Caller::Session if control_plane(prefix) => Category::OtherPermission,
+        Caller::Person | Caller::Deployer => Category::IdentityNotAuthorized,
+        Caller::Service => Category::OtherPermission,
+        Caller::Session if control_plane(prefix) => Category::IdentityNotAuthorized,
         Caller::Session => Category::ExecutionRoleMissingPermission,
         Caller::Unknown => {
             if control_plane(prefix) || principal.is_some() {
-                Category::OtherPermission
+                Category::IdentityNotAuthorized
             } else {
                 Category::ExecutionRoleMissingPermission
             }
@@ -438,7 +460,7 @@ mod tests {
         );
         assert_eq!(
             cat("iam:CreateRole", "arn:aws:iam::1:user/yyy"),
-            Category::OtherPermission
+            Category::IdentityNotAuthorized
         );
         assert_eq!(
             cat(

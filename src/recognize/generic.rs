@@ -11,7 +11,8 @@ use regex::Regex;
 use std::sync::LazyLock;
 
 static MARKERS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(concat!(
+    // Spaces match any whitespace run (a wrapped line), as in the catalogue.
+    Regex::new(&super::catalogue::widen(concat!(
         r"An error occurred \((?P<cli>AccessDenied(?:Exception)?|(?:Client\.)?UnauthorizedOperation|UnauthorizedAccess|AuthorizationError(?:Exception)?|InsufficientPermissionsException)\) when calling the (?P<op>[A-Za-z0-9]+) operation",
         r"|\(Service: (?P<jsvc>[A-Za-z0-9 ]+?)[;,]\s+Status Code:\s*(?:403|400)[;,]\s+Error Code:\s*(?P<jcode>AccessDenied(?:Exception)?|UnauthorizedOperation|AuthorizationError\w*)",
         r"|\(Service: (?P<csvc>[A-Za-z0-9]+),\s+Status Code:\s*403",
@@ -24,9 +25,28 @@ static MARKERS: LazyLock<Regex> = LazyLock::new(|| {
         r"|code: '(?:AccessDenied(?:Exception)?)'",
         r"|\bAccessDenied(?:Exception)?: ",
         r"|\bAccess Denied\b",
+    )))
+    .expect("regex")
+});
+
+/// Authentication failures: the credentials were refused, not an action. Lower case.
+static AUTH_FAILURE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"unrecognizedclientexception|invalidclienttokenid|expiredtoken(?:exception)?",
+        r"|signaturedoesnotmatch|incompletesignature|missingauthenticationtoken",
+        r"|the security token included in the request is (?:invalid|expired)",
+        r"|the request signature we calculated does not match",
     ))
     .expect("regex")
 });
+
+/// The authentication failure a text shows (its error code or wording, as written), when it
+/// holds one: explain then says the credentials were refused, which no policy change fixes.
+pub fn authentication_failure(text: &str) -> Option<String> {
+    let lower = text.to_ascii_lowercase();
+    let m = AUTH_FAILURE.find(&lower)?;
+    Some(text[m.start()..m.end()].to_string())
+}
 
 static JAVA_STACK: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\.((?:Amazon|AWS)[A-Za-z0-9]*)Client\.([a-z][A-Za-z0-9]*)\(").expect("regex")
@@ -97,6 +117,15 @@ pub fn detect(ctx: &Context, out: &mut Vec<Candidate>) {
         }
     }
     for b in blocks {
+        // A 403 that is an authentication failure (expired session, unknown key, bad
+        // signature) is not a missing permission: no finding (explain says what it is).
+        let w = ctx.window(b.start, b.end, 300);
+        if AUTH_FAILURE.is_match(w)
+            && !w.contains("accessdenied")
+            && !w.contains("not authorized to perform")
+        {
+            continue;
+        }
         out.push(build(ctx, b));
     }
 }
@@ -158,6 +187,12 @@ fn build(ctx: &Context, b: Block) -> Candidate {
     f.error_code = b.code;
     f.encoded_message = b.encoded;
     f.caller = who;
+    // A bare AccessDenied from a wrapper: as sure as the operation it names.
+    f.confidence = if f.action.is_some() {
+        super::Confidence::Medium
+    } else {
+        super::Confidence::Low
+    };
     Candidate {
         start: b.start,
         end: b.end,
@@ -194,7 +229,8 @@ mod tests {
         let f = recognize(t);
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].action.as_deref(), Some("ec2:RunInstances"));
-        assert_eq!(f[0].category, Category::OtherPermission);
+        // Someone's EC2 call: DESIGN.md's identity_not_authorized (any service).
+        assert_eq!(f[0].category, Category::IdentityNotAuthorized);
         assert_eq!(
             f[0].encoded_message.as_deref(),
             Some("4ZHfEXAMPLEabc_def-GHIjkl0123456789")

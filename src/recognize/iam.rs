@@ -99,8 +99,9 @@ fn parse_one(ctx: &Context, at: usize, next: usize) -> Option<Candidate> {
     let (principal, has_is, start) = principal_before(ctx, at);
 
     let mut f = Finding::new(super::Category::OtherPermission, "");
-    // IAM prefixes are lower case; some services print theirs capitalized ("SNS:Publish").
-    f.action = Some(format!("{}:{op}", svc.to_ascii_lowercase()));
+    // As the message writes it ("SNS:Publish" stays): IAM matches actions case-insensitively,
+    // and the user recognizes their own message.
+    f.action = Some(format!("{svc}:{op}"));
     f.principal_arn = principal;
     f.resource = resource;
 

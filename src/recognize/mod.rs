@@ -8,12 +8,13 @@
 //! Every detector does a bounded amount of work per match, so the whole pass is linear in the
 //! input size.
 
+pub mod catalogue;
 mod classify;
 mod cloudtrail;
 mod generic;
+pub use generic::authentication_failure;
 mod iam;
 mod normalize;
-mod patterns;
 pub mod principal;
 pub mod services;
 
@@ -28,7 +29,9 @@ pub use principal::{Principal, PrincipalKind};
 pub const MAX_FINDINGS: usize = 100;
 
 /// Where a permission problem sits. The names are fixed by DESIGN.md.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize, PartialOrd, Ord,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Category {
     IdentityNotAuthorized,
@@ -184,6 +187,17 @@ impl PolicyType {
     }
 }
 
+/// How sure a finding is.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Confidence {
+    Low,
+    Medium,
+    High,
+}
+
 /// One permission problem found in pasted text. The first seven fields are DESIGN.md's
 /// `explain --output json` contract; the rest are what the tree and the reports use.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -211,6 +225,10 @@ pub struct Finding {
     pub encoded_message: Option<String>,
     /// Who made the denied call, as far as the text tells.
     pub caller: Caller,
+    /// How sure the recognition is: `high` for the IAM form or a catalogued message,
+    /// `medium` for an SDK/CLI wrapper's bare AccessDenied with a known operation, `low` for a
+    /// permission word with nothing more.
+    pub confidence: Confidence,
     /// The recognized message, on one line, secrets redacted, at most ~400 characters.
     pub excerpt: String,
 }
@@ -232,6 +250,7 @@ impl Finding {
             service_principal: None,
             encoded_message: None,
             caller: Caller::Unknown,
+            confidence: Confidence::High,
             excerpt: one_line(excerpt, 400),
         }
     }
@@ -265,6 +284,7 @@ impl Finding {
         if self.caller == Caller::Unknown {
             self.caller = other.caller;
         }
+        self.confidence = self.confidence.max(other.confidence);
         fill!(
             action,
             principal_arn,
@@ -361,6 +381,9 @@ pub struct Recognized {
     pub findings: Vec<Finding>,
     /// More than [`MAX_FINDINGS`] distinct problems: only the first are kept.
     pub truncated: bool,
+    /// With no finding: the authentication failure the text shows (credentials refused, which
+    /// no policy change fixes), as written.
+    pub authentication: Option<String>,
 }
 
 /// Recognizes every permission problem in `text`, in order of appearance, deduplicated.
@@ -389,10 +412,15 @@ pub fn recognize_all(text: &str) -> Recognized {
     let mut cands: Vec<Candidate> = Vec::new();
     {
         iam::detect(&ctx, &mut cands);
-        patterns::detect(&ctx, &mut cands);
+        catalogue::detect(&ctx, &mut cands);
         generic::detect(&ctx, &mut cands);
     }
-    finish(cands)
+    let mut r = finish(cands);
+    if r.findings.is_empty() {
+        r.authentication = generic::authentication_failure(&normalized)
+            .map(|code| crate::sanitize::line(&code, 80));
+    }
+    r
 }
 
 fn finish(mut cands: Vec<Candidate>) -> Recognized {
@@ -435,6 +463,7 @@ fn finish(mut cands: Vec<Candidate>) -> Recognized {
             return Recognized {
                 findings: out.into_iter().map(Finding::cleaned).collect(),
                 truncated: true,
+                authentication: None,
             };
         }
         out.push(c.finding);
@@ -443,6 +472,7 @@ fn finish(mut cands: Vec<Candidate>) -> Recognized {
     Recognized {
         findings: out.into_iter().map(Finding::cleaned).collect(),
         truncated: false,
+        authentication: None,
     }
 }
 

@@ -35,11 +35,76 @@ pub fn normalize(text: &str) -> String {
             break;
         }
     }
+    // Text copied from an HTML page or an HTML-escaped log: &quot; &lt; &#39; ...
+    if s.contains('&')
+        && s.contains(';')
+        && let std::borrow::Cow::Owned(d) = html_escape::decode_html_entities(&s)
+    {
+        s = d;
+    }
+    // Markdown code spans around ARNs and actions, and the pipes of a Markdown or console
+    // table, are layout: they become spaces (a value never holds them).
+    if s.contains(['`', '|']) {
+        s = s
+            .chars()
+            .map(|c| if c == '`' || c == '|' { ' ' } else { c })
+            .collect();
+    }
     // Unescaping may have produced control characters (`\u001b`).
     if let std::borrow::Cow::Owned(c) = crate::sanitize::clean(&s) {
         s = c;
     }
-    unwrap_lines(&s)
+    let s = strip_log_prefixes(&s);
+    rejoin_phrases(&unwrap_lines(&s))
+}
+
+/// A log's timestamp at the start of a line (ISO 8601, or `2024/05/01 10:00:00`).
+static LOG_PREFIX: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(
+        r"(?m)^\d{4}[-/]\d{2}[-/]\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?[ \t]+",
+    )
+    .expect("regex")
+});
+
+/// When every line of a log starts with a timestamp, the timestamps go: a message wrapped
+/// over several log lines then reads as one.
+fn strip_log_prefixes(s: &str) -> std::borrow::Cow<'_, str> {
+    let lines = s.lines().filter(|l| !l.trim().is_empty()).count();
+    if lines < 2 || LOG_PREFIX.find_iter(s).count() < lines {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    LOG_PREFIX.replace_all(s, "")
+}
+
+/// The fixed phrases detectors look for, with any whitespace (a line break and an indentation
+/// from a terminal, a table or a YAML block) where they have a space.
+static PHRASES: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(concat!(
+        r"(?i)(?:is\s+)?not\s+authorized(?:\s+to\s+perform)?",
+        r"|an\s+error\s+occurred|when\s+calling\s+the\s+[A-Za-z0-9]+\s+operation",
+        r"|operation\s+error|https\s+response\s+error|status\s*code:|error\s+code:",
+        r"|access\s+denied|access\s+to\s+the\s+resource|encoded\s+authorization\s+failure\s+message",
+        r"|explicit\s+deny|on\s+resource:",
+    ))
+    .expect("regex")
+});
+
+/// Each phrase of [`PHRASES`] that a line break split is put back on one line (its whitespace
+/// runs become one space); nothing else moves.
+fn rejoin_phrases(s: &str) -> String {
+    if !s.contains('\n') {
+        return s.to_string();
+    }
+    PHRASES
+        .replace_all(s, |c: &regex::Captures| {
+            let m = &c[0];
+            if m.contains('\n') {
+                m.split_whitespace().collect::<Vec<_>>().join(" ")
+            } else {
+                m.to_string()
+            }
+        })
+        .into_owned()
 }
 
 /// Replaces JSON escapes with the characters they stand for; leaves anything else alone.

@@ -305,7 +305,12 @@ pub fn is_eni_action(action_lower: &str) -> bool {
 pub fn is_log_delivery_action(action_lower: &str) -> bool {
     matches!(
         action_lower,
-        "logs:createloggroup" | "logs:createlogstream" | "logs:putlogevents"
+        "logs:createloggroup"
+            | "logs:createlogstream"
+            | "logs:putlogevents"
+            // Logging libraries in the function look their group up first.
+            | "logs:describeloggroups"
+            | "logs:describelogstreams"
     )
 }
 

@@ -71,6 +71,7 @@ pub fn finding_json(d: &Diagnosis, lang: Lang) -> Value {
         "deny_kind": f.deny_kind.map(|k| k.as_str()),
         "policy_arn": f.policy_arn,
         "authorization_id": f.authorization_id,
+        "confidence": f.confidence,
         "entry_node": d.entry_node(),
         "summary": d.summary(lang),
         "steps": d.steps(lang),
@@ -150,6 +151,37 @@ pub fn finish_text(out: &str, style: Style) -> String {
 /// The last step of every Markdown rendering: control sequences removed, secrets redacted.
 pub fn finish_markdown(out: &str) -> String {
     crate::redact::redact(&crate::sanitize::clean(out)).into_owned()
+}
+
+/// `explain` when the text shows an authentication failure and no permission problem: the
+/// credentials were refused (`code` as the message wrote it), which no policy change fixes.
+pub fn authentication(code: &str, format: Output, lang: Lang, style: Style) -> String {
+    let hint = fill(ui("auth_failure_hint", lang), &[("code", code)]);
+    match format {
+        Output::Json => {
+            let v = json!({"findings": [], "truncated": false, "authentication_failure": code});
+            crate::redact::redact(&serde_json::to_string_pretty(&v).unwrap_or_default())
+                .into_owned()
+                + "\n"
+        }
+        Output::Markdown => finish_markdown(&format!("{}\n\n{hint}\n", ui("no_finding", lang))),
+        Output::Text => {
+            let mut out = format!("{}\n", style.green(ui("no_finding", lang)));
+            for l in wrap::wrap(&hint, style.width) {
+                out.push_str(&style.yellow(&l));
+                out.push('\n');
+            }
+            finish_text(&out, style)
+        }
+    }
+}
+
+/// The three renderings of `explain`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Output {
+    Text,
+    Markdown,
+    Json,
 }
 
 /// `explain` for people.

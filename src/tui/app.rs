@@ -582,11 +582,13 @@ impl App {
         }
         let found = recognize_all(&self.paste.text);
         if found.findings.is_empty() {
-            self.error(format!(
-                "{} {}",
-                ui("no_finding", self.lang),
-                ui("no_finding_hint", self.lang)
-            ));
+            let hint = match &found.authentication {
+                Some(code) => {
+                    crate::i18n::fill(ui("auth_failure_hint", self.lang), &[("code", code)])
+                }
+                None => ui("no_finding_hint", self.lang).to_string(),
+            };
+            self.error(format!("{} {hint}", ui("no_finding", self.lang)));
             return vec![];
         }
         self.findings = found.findings;
