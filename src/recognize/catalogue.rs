@@ -35,6 +35,14 @@ pub enum Derive {
     KmsOperation,
 }
 
+/// What a message says about the deny.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DenySaid {
+    Implicit,
+    Explicit,
+}
+
 /// An example a test runs: the text, and what it must give.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -80,6 +88,10 @@ pub struct Entry {
     /// A wrapper: gives way to a specific message nearby.
     #[serde(default)]
     pub generic: bool,
+    /// What the message says about the deny: `implicit` (a missing allow: "does not have
+    /// permissions to call") or `explicit`; the tree then does not ask.
+    #[serde(default)]
+    pub deny: Option<DenySaid>,
     /// How sure a match is (`high` unless the entry says otherwise).
     #[serde(default)]
     pub confidence: Option<super::Confidence>,
@@ -414,6 +426,9 @@ fn build(e: &Entry, caps: &Captures, ctx: &Context, start: usize, end: usize) ->
     if let Some(c) = e.confidence {
         f.confidence = c;
     }
+    // The tree's "explicit or implicit?" is answered; `deny_kind` stays what AWS's own
+    // wording names (null here), as DESIGN.md defines it.
+    f.explicit = e.deny.map(|d| d == DenySaid::Explicit);
     f
 }
 

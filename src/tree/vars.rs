@@ -54,6 +54,17 @@ pub const FACTS: &[(&str, &[&str])] = &[
     ),
     ("caller", &["function", "deployer", "person", "service"]),
     (
+        "target_service",
+        &[
+            "general",
+            "kms",
+            "xray",
+            "invoke",
+            "assume_other",
+            "assume_own",
+        ],
+    ),
+    (
         "kms_error",
         &[
             "denied",
@@ -224,6 +235,26 @@ impl Facts {
             if let Some(k) = kms {
                 m.insert("kms_error", k.to_string());
             }
+        }
+        // What the denied call is for, from the action the message names.
+        if let Some(a) = f.action.as_deref().map(str::to_ascii_lowercase) {
+            let (prefix, op) = a.split_once(':').unwrap_or(("", ""));
+            let target = match (prefix, op) {
+                ("kms", _) => "kms",
+                ("xray", _) => "xray",
+                ("lambda", "invokefunction" | "invokeasync" | "invoke") => "invoke",
+                ("sts", o) if o.starts_with("assumerole") => {
+                    // The function's own role assumed again, or another role.
+                    let own = principal
+                        .as_ref()
+                        .and_then(|p| p.role_arn())
+                        .zip(f.resource.as_deref())
+                        .is_some_and(|(r, res)| r.eq_ignore_ascii_case(res));
+                    if own { "assume_own" } else { "assume_other" }
+                }
+                _ => "general",
+            };
+            m.insert("target_service", target.to_string());
         }
         m.insert(
             "has_resource",
