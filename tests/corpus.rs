@@ -181,8 +181,8 @@ fn fields(corpus: Vec<Value>) {
 
 /// Both real sets together (the sample and errors-more), scored as issue 12 measures them:
 /// detection, category and action over the positives, and no finding for any negative. The
-/// floors are today's results (detection 97.3 %, category 94.6 %, action 97.2 %), so the
-/// recognizer cannot slip back; the goal is 98 / 95 / 97.
+/// floors are issue 12's goals, which today's results meet (detection 98.7 %, category
+/// 96.0 %, action 100 %).
 #[test]
 fn both_real_sets_are_detected_and_classified() {
     let mut all = sample();
@@ -218,9 +218,9 @@ fn both_real_sets_are_detected_and_classified() {
         !s.failures.iter().any(|f| f.contains("expected no finding")),
         "a negative gave a finding"
     );
-    assert!(det >= 0.973, "detection {det:.3}");
-    assert!(cat >= 0.946, "category {cat:.3}");
-    assert!(act >= 0.972, "action {act:.3}");
+    assert!(det >= 0.98, "detection {det:.3}");
+    assert!(cat >= 0.95, "category {cat:.3}");
+    assert!(act >= 0.97, "action {act:.3}");
 }
 
 /// Messages that mention a token, a key, a permission or a role but are not a missing

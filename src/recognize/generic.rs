@@ -173,10 +173,29 @@ fn build(ctx: &Context, b: Block) -> Candidate {
         }
         _ => None,
     };
+    // SQS names its endpoint, not its service: "Access to the resource
+    // https://sqs.eu-west-1.amazonaws.com/... is denied".
+    if prefix.is_none()
+        && b.resource
+            .as_deref()
+            .is_some_and(|r| r.contains("queue.amazonaws.com") || r.contains("://sqs."))
+    {
+        prefix = Some("sqs");
+    }
+    let action = action.or_else(|| {
+        let (p, o) = (prefix?, op.as_deref()?);
+        Some(super::services::action_for_operation(p, o))
+    });
     let who = caller(None, hints);
     let mut category = classify(action.as_deref(), None, hints);
     if action.is_none() && prefix == Some("lambda") && who != Caller::Function {
         category = Category::IdentityNotAuthorized;
+    } else if action.is_none()
+        && prefix.is_some_and(|p| p != "lambda")
+        && matches!(who, Caller::Unknown | Caller::Session)
+    {
+        // A data-plane service named without an action: code calling it.
+        category = Category::ExecutionRoleMissingPermission;
     }
     let excerpt =
         &ctx.text[b.start..super::ceil_boundary(ctx.text, (b.end + 200).min(ctx.text.len()))];

@@ -432,6 +432,40 @@ fn finish(mut cands: Vec<Candidate>) -> Recognized {
         .filter(|c| !c.generic)
         .map(|c| (c.start, c.end))
         .collect();
+    // The wrapper around a specific message often names the operation the message does not
+    // ("operation error Lambda: Invoke, ... Cross-account log access is not allowed"): the
+    // specific finding takes the wrapper's action, operation and error code when it has none.
+    type Wrapper = (usize, usize, Option<String>, Option<String>, Option<String>);
+    let wrappers: Vec<Wrapper> = cands
+        .iter()
+        .filter(|c| c.generic && c.finding.action.is_some())
+        .map(|c| {
+            (
+                c.start,
+                c.end,
+                c.finding.action.clone(),
+                c.finding.operation.clone(),
+                c.finding.error_code.clone(),
+            )
+        })
+        .collect();
+    for c in cands
+        .iter_mut()
+        .filter(|c| !c.generic && c.finding.action.is_none())
+    {
+        if let Some((_, _, action, op, code)) = wrappers
+            .iter()
+            .find(|&&(s, e, ..)| c.start < e + 600 && s < c.end + 600)
+        {
+            c.finding.action = action.clone();
+            if c.finding.operation.is_none() {
+                c.finding.operation = op.clone();
+            }
+            if c.finding.error_code.is_none() {
+                c.finding.error_code = code.clone();
+            }
+        }
+    }
     let mut out: Vec<Finding> = Vec::new();
     // The last finding kept and where its message ends, for merging.
     let mut last: Option<(usize, usize)> = None;
