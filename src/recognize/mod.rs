@@ -11,6 +11,7 @@
 pub mod catalogue;
 mod classify;
 mod cloudtrail;
+mod fallback;
 mod generic;
 pub use generic::authentication_failure;
 mod iam;
@@ -414,6 +415,9 @@ pub fn recognize_all(text: &str) -> Recognized {
         iam::detect(&ctx, &mut cands);
         catalogue::detect(&ctx, &mut cands);
         generic::detect(&ctx, &mut cands);
+        if cands.is_empty() {
+            fallback::detect(&ctx, &mut cands);
+        }
     }
     let mut r = finish(cands);
     if r.findings.is_empty() {
