@@ -108,7 +108,16 @@ struct File {
 
 struct Compiled {
     entry: Entry,
-    re: Regex,
+    /// Compiled the first time a trigger turns the entry on (start-up pays for none).
+    re: std::sync::OnceLock<Option<Regex>>,
+}
+
+impl Compiled {
+    fn re(&self) -> Option<&Regex> {
+        self.re
+            .get_or_init(|| Regex::new(&widen(&self.entry.pattern)).ok())
+            .as_ref()
+    }
 }
 
 struct Catalogue {
@@ -116,8 +125,6 @@ struct Catalogue {
     triggers: aho_corasick::AhoCorasick,
     /// The entries each trigger turns on.
     owner: Vec<Vec<usize>>,
-    /// Defects found while loading (a bad regex), for `tree --check`.
-    defects: Vec<String>,
 }
 
 /// A pattern as written → the regex that runs: spaces match any whitespace run.
@@ -155,14 +162,14 @@ pub(super) fn widen(pattern: &str) -> String {
 
 static CATALOGUE: LazyLock<Catalogue> = LazyLock::new(|| {
     let file: File = serde_json::from_str(JSON).unwrap_or(File { entries: vec![] });
-    let mut entries = Vec::new();
-    let mut defects = Vec::new();
-    for e in file.entries {
-        match Regex::new(&widen(&e.pattern)) {
-            Ok(re) => entries.push(Compiled { entry: e, re }),
-            Err(err) => defects.push(format!("{}: pattern does not compile: {err}", e.id)),
-        }
-    }
+    let entries: Vec<Compiled> = file
+        .entries
+        .into_iter()
+        .map(|e| Compiled {
+            entry: e,
+            re: std::sync::OnceLock::new(),
+        })
+        .collect();
     // One automaton word per distinct trigger, with every entry it turns on.
     let mut words: Vec<String> = Vec::new();
     let mut owner: Vec<Vec<usize>> = Vec::new();
@@ -182,7 +189,6 @@ static CATALOGUE: LazyLock<Catalogue> = LazyLock::new(|| {
         entries,
         triggers,
         owner,
-        defects,
     }
 });
 
@@ -200,10 +206,14 @@ pub fn defects() -> Vec<String> {
         out.push(format!("assets/catalogue/messages.json: {e}"));
         return out;
     }
-    out.extend(CATALOGUE.defects.iter().cloned());
     let mut seen = std::collections::HashSet::new();
     for c in &CATALOGUE.entries {
         let e = &c.entry;
+        if let Err(err) = Regex::new(&widen(&e.pattern)) {
+            out.push(format!("{}: pattern does not compile: {err}", e.id));
+            continue;
+        }
+        let Some(re) = c.re() else { continue };
         if !seen.insert(e.id.as_str()) {
             out.push(format!("{}: duplicate id", e.id));
         }
@@ -229,7 +239,7 @@ pub fn defects() -> Vec<String> {
                     e.id, x.text
                 ));
             }
-            if !c.re.is_match(&x.text) {
+            if !re.is_match(&x.text) {
                 out.push(format!(
                     "{}: the pattern does not match the example {:?}",
                     e.id, x.text
@@ -324,7 +334,8 @@ pub(super) fn detect(ctx: &Context, out: &mut Vec<Candidate>) {
         }
     }
     for (c, _) in cat.entries.iter().zip(&on).filter(|(_, on)| **on) {
-        for caps in c.re.captures_iter(ctx.text).take(super::MAX_FINDINGS * 4) {
+        let Some(re) = c.re() else { continue };
+        for caps in re.captures_iter(ctx.text).take(super::MAX_FINDINGS * 4) {
             let m = caps.get(0).expect("whole match");
             if !c.entry.needs_nearby.is_empty() {
                 let w = ctx.window(m.start(), m.end(), 600);
