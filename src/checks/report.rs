@@ -11,6 +11,7 @@ use crate::report::{Style, wrap};
 use crate::tree::vars::Vars;
 use crate::tree::{Situation, Tree};
 use serde_json::{Value, json};
+use std::collections::BTreeSet;
 use std::fmt::Write;
 
 /// A failed check with its fix.
@@ -61,14 +62,16 @@ pub struct CheckReport {
 impl CheckReport {
     /// Runs every check on `ev`.
     pub fn new(tree: &Tree, ev: &FunctionEvidence, source: &str, lang: Lang) -> CheckReport {
-        let docs = ev.docs_in(lang);
+        let answers = ev.docs_in(lang).answers();
+        // What fails before any change: the baseline every proof compares with.
+        let before = fix::plan::failing_in(&answers);
         let mut findings = Vec::new();
         let mut passed = Vec::new();
         let mut unanswered = Vec::new();
-        for a in docs.answers() {
+        for a in answers {
             match a {
                 Answer::Outcome(o) if o.failed => {
-                    let fix = fix_for(tree, &o, ev, lang);
+                    let fix = fix_for(tree, &o, ev, &before, lang);
                     findings.push(CheckFinding { outcome: o, fix });
                 }
                 Answer::Outcome(o) => passed.push(o.id),
@@ -82,9 +85,9 @@ impl CheckReport {
             .filter(|o| o.severity != Severity::Info)
             .collect();
         let combined = (!failed.is_empty()).then(|| {
-            let plan = fix::combined(ev, &failed);
+            let plan = fix::combined(ev, &failed, &before);
             let ids: Vec<CheckId> = failed.iter().map(|o| o.id).collect();
-            let verified = fix::prove(ev, &ids, &plan.changes, plan.stuck.as_ref(), true);
+            let verified = fix::prove(ev, &before, &ids, &plan.changes, plan.stuck.as_ref(), true);
             Combined {
                 commands: fix::commands::commands(&plan.changes, &ev.config.name, &ev.config.role),
                 changes: plan.changes,
@@ -320,13 +323,26 @@ pub fn situations(o: &Outcome, ev: &FunctionEvidence) -> Vec<Situation> {
 }
 
 /// The fix of one failed check: the tree's words, the planner's changes, the proof.
-fn fix_for(tree: &Tree, o: &Outcome, ev: &FunctionEvidence, lang: Lang) -> Fix {
+fn fix_for(
+    tree: &Tree,
+    o: &Outcome,
+    ev: &FunctionEvidence,
+    before: &BTreeSet<CheckId>,
+    lang: Lang,
+) -> Fix {
     let mut f = prose_for(tree, o, ev, lang);
-    let plan = fix::for_finding(ev, o);
+    let plan = fix::for_finding(ev, o, before);
     f.verified = if o.severity == Severity::Info {
         Verified::not_applicable(Reason::Information)
     } else {
-        fix::prove(ev, &[o.id], &plan.changes, plan.stuck.as_ref(), false)
+        fix::prove(
+            ev,
+            before,
+            &[o.id],
+            &plan.changes,
+            plan.stuck.as_ref(),
+            false,
+        )
     };
     if !plan.changes.is_empty() {
         f.policy = plan.changes.iter().find_map(|c| c.policy.clone());

@@ -25,14 +25,15 @@ pub struct Plan {
 }
 
 /// The changes that fix one failed check of `ev`.
-pub fn for_finding(ev: &FunctionEvidence, o: &Outcome) -> Plan {
+/// `before`: the checks that fail on `ev` (see [`failing_in`]).
+pub fn for_finding(ev: &FunctionEvidence, o: &Outcome, before: &BTreeSet<CheckId>) -> Plan {
     if o.severity == Severity::Info {
         return Plan {
             changes: vec![],
             stuck: Some(Reason::Information),
         };
     }
-    let mut p = Planner::new(ev, &inline_name(o.id));
+    let mut p = Planner::new(ev, &inline_name(o.id), before);
     let stuck = p.repair(o.id).and_then(|()| p.keep_passing()).err();
     Plan {
         changes: diff(ev, &p.work),
@@ -41,8 +42,8 @@ pub fn for_finding(ev: &FunctionEvidence, o: &Outcome) -> Plan {
 }
 
 /// One set of changes that fixes every error and warning of `ev` at once.
-pub fn combined(ev: &FunctionEvidence, failed: &[&Outcome]) -> Plan {
-    let mut p = Planner::new(ev, "lambda-doctor-fixes");
+pub fn combined(ev: &FunctionEvidence, failed: &[&Outcome], before: &BTreeSet<CheckId>) -> Plan {
+    let mut p = Planner::new(ev, "lambda-doctor-fixes", before);
     let mut stuck = None;
     for o in failed.iter().filter(|o| o.severity != Severity::Info) {
         if let Err(r) = p.repair(o.id) {
@@ -73,7 +74,7 @@ struct Planner {
 }
 
 impl Planner {
-    fn new(before: &FunctionEvidence, inline: &str) -> Planner {
+    fn new(before: &FunctionEvidence, inline: &str, failed_before: &BTreeSet<CheckId>) -> Planner {
         let taken: Vec<String> = before
             .role
             .ok()
@@ -89,7 +90,7 @@ impl Planner {
         Planner {
             work: before.clone(),
             inline: name,
-            failed_before: failing(before),
+            failed_before: failed_before.clone(),
         }
     }
 
@@ -381,10 +382,14 @@ impl Planner {
 }
 
 /// The error and warning checks that fail (or cannot be answered) on `ev`.
-pub(crate) fn failing(ev: &FunctionEvidence) -> BTreeSet<CheckId> {
-    ev.docs()
-        .answers()
-        .into_iter()
+pub fn failing(ev: &FunctionEvidence) -> BTreeSet<CheckId> {
+    failing_in(&ev.docs().answers())
+}
+
+/// The error and warning checks that fail (or cannot be answered) among `answers`.
+pub fn failing_in(answers: &[Answer]) -> BTreeSet<CheckId> {
+    answers
+        .iter()
         .filter_map(|a| match a {
             Answer::Outcome(o) if o.failed && o.severity != Severity::Info => Some(o.id),
             Answer::Unanswered(u) => Some(u.id),
@@ -815,30 +820,43 @@ mod proof_tests {
         CheckReport::new(Tree::embedded().expect("tree"), ev, "test", Lang::En)
     }
 
-    #[test]
-    fn a_deny_in_an_aws_managed_policy_is_not_proven_and_gets_no_allow() {
-        let demo = Snapshot::demo();
-        let mut ev = demo.function("orders-api", "demo").expect("fn").clone();
+    /// A demo function, to edit, with its role's evidence.
+    fn demo_with_role(
+        name: &str,
+        edit: impl FnOnce(&mut crate::evidence::RoleEvidence),
+    ) -> crate::evidence::FunctionEvidence {
+        let mut ev = Snapshot::demo().function(name, "demo").expect("fn").clone();
         let Read::Ok { value: role } = &mut ev.role else {
             panic!("role")
         };
-        let Read::Ok { value: policies } = &mut role.policies else {
-            panic!("policies")
-        };
-        policies.push(crate::evidence::RolePolicy {
-            name: "arn:aws:iam::aws:policy/AWSDenyAll".into(),
-            managed: true,
-            document: Read::Ok {
-                value: json!({"Version": "2012-10-17",
-                    "Statement": [{"Effect": "Deny", "Action": "*", "Resource": "*"}]}),
-            },
-        });
-        let r = report(&ev);
-        let logs = r
-            .findings
+        edit(role);
+        ev
+    }
+
+    fn logs_finding(r: &CheckReport) -> &crate::checks::report::CheckFinding {
+        r.findings
             .iter()
             .find(|f| f.outcome.id == CheckId::RoleLogs)
-            .expect("a role.logs finding");
+            .expect("a role.logs finding")
+    }
+
+    #[test]
+    fn a_deny_in_an_aws_managed_policy_is_not_proven_and_gets_no_allow() {
+        let ev = demo_with_role("orders-api", |role| {
+            let Read::Ok { value: policies } = &mut role.policies else {
+                panic!("policies")
+            };
+            policies.push(crate::evidence::RolePolicy {
+                name: "arn:aws:iam::aws:policy/AWSDenyAll".into(),
+                managed: true,
+                document: Read::Ok {
+                    value: json!({"Version": "2012-10-17",
+                        "Statement": [{"Effect": "Deny", "Action": "*", "Resource": "*"}]}),
+                },
+            });
+        });
+        let r = report(&ev);
+        let logs = logs_finding(&r);
         assert_eq!(logs.fix.verified.status, Status::NotProven);
         assert_eq!(
             logs.fix.verified.reason,
@@ -865,31 +883,39 @@ mod proof_tests {
         let doc = wrong[0].policy.as_mut().expect("policy");
         doc["Statement"][0]["Resource"] =
             json!("arn:aws:sqs:us-east-1:123456789012:queue-worker-dlq");
-        let v = crate::fix::prove(ev, &[CheckId::RoleEventSource], &wrong, None, false);
+        let before = crate::fix::plan::failing(ev);
+        let v = crate::fix::prove(
+            ev,
+            &before,
+            &[CheckId::RoleEventSource],
+            &wrong,
+            None,
+            false,
+        );
         assert_eq!(
             v.reason,
             Reason::StillFails {
                 check: CheckId::RoleEventSource
             }
         );
-        let v = crate::fix::prove(ev, &[CheckId::RoleEventSource], &f.fix.changes, None, false);
+        let v = crate::fix::prove(
+            ev,
+            &before,
+            &[CheckId::RoleEventSource],
+            &f.fix.changes,
+            None,
+            false,
+        );
         assert_eq!(v.status, Status::Proven);
     }
 
     #[test]
     fn an_aws_managed_boundary_is_not_edited() {
-        let demo = Snapshot::demo();
-        let mut ev = demo.function("legacy-admin", "demo").expect("fn").clone();
-        let Read::Ok { value: role } = &mut ev.role else {
-            panic!("role")
-        };
-        role.boundary_arn = Some("arn:aws:iam::aws:policy/PowerUserAccess".into());
+        let ev = demo_with_role("legacy-admin", |role| {
+            role.boundary_arn = Some("arn:aws:iam::aws:policy/PowerUserAccess".into());
+        });
         let r = report(&ev);
-        let logs = r
-            .findings
-            .iter()
-            .find(|f| f.outcome.id == CheckId::RoleLogs)
-            .expect("a role.logs finding");
+        let logs = logs_finding(&r);
         assert_eq!(
             logs.fix.verified.reason,
             Reason::AwsManagedBoundary {

@@ -5,11 +5,13 @@ use super::plan::{failing, key_policy_assumed};
 use super::{Change, Reason, Verified, apply};
 use crate::checks::{Answer, CheckId, Severity};
 use crate::evidence::FunctionEvidence;
+use std::collections::BTreeSet;
 
 /// Proves that `changes` fix the checks `ids` of `ev`. `stuck` is the planner's reason when it
 /// could not finish; `all` names the reason a combined fix gives when it is proven.
 pub fn prove(
     ev: &FunctionEvidence,
+    before: &BTreeSet<CheckId>,
     ids: &[CheckId],
     changes: &[Change],
     stuck: Option<&Reason>,
@@ -45,8 +47,7 @@ pub fn prove(
             _ => {}
         }
     }
-    let before = failing(ev);
-    let broke: Vec<CheckId> = failing(&after).difference(&before).copied().collect();
+    let broke: Vec<CheckId> = failing(&after).difference(before).copied().collect();
     if !broke.is_empty() {
         return Verified::not_proven(Reason::Breaks { checks: broke });
     }
